@@ -1,0 +1,147 @@
+"""``aura task``: list, show, resume and delete stored tasks."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+__all__ = ["app"]
+
+app = typer.Typer(help="List, inspect, resume and delete tasks.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from aura_core.store import open_store
+
+    store = open_store()
+    store.tasks.recover_orphans()
+    return store
+
+
+def _find(store, task_id: str):  # type: ignore[no-untyped-def]
+    from aura_core.errors import NotFoundError
+
+    record = store.tasks.get(task_id)
+    if record is None:
+        raise NotFoundError(f"task not found: {task_id}")
+    return record
+
+
+def _age(ts: float) -> str:
+    import time
+
+    delta = max(0, time.time() - ts)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if delta >= size:
+            return f"{int(delta // size)}{unit} ago"
+    return "just now"
+
+
+@app.command("list")
+def list_tasks(
+    status: Annotated[str | None, typer.Option("--status", help="Only tasks with this status.")] = None,
+    interrupted: Annotated[bool, typer.Option("--interrupted", help="Only interrupted tasks (resumable).")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    json_out: JsonFlag = False,
+) -> None:
+    """List tasks, newest first."""
+    from aura_core.errors import UsageError
+    from aura_core.store.tasks import TASK_STATUSES
+
+    if interrupted:
+        status = "interrupted"
+    if status is not None and status not in TASK_STATUSES:
+        raise UsageError(f"unknown status {status!r} (one of: {', '.join(TASK_STATUSES)})")
+    store = _store()
+    rows = store.tasks.list(status=status, limit=limit, offset=offset)  # type: ignore[arg-type]
+    if json_out:
+        typer.echo(json.dumps([r.to_dict() for r in rows], indent=2))
+        return
+    if not rows:
+        typer.echo("no tasks")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for col in ("ID", "STATUS", "MODEL", "CREATED", "TITLE"):
+        table.add_column(col, no_wrap=col != "TITLE")
+    colours = {"completed": "green", "failed": "red", "interrupted": "yellow",
+               "executing": "cyan", "pending": "dim"}
+    for r in rows:
+        table.add_row(r.id[:12], f"[{colours.get(r.status, '')}]{r.status}[/]", r.model,
+                      _age(r.created_at), r.title)
+    Console().print(table)
+
+
+@app.command("show")
+def show(task_id: str, json_out: JsonFlag = False) -> None:
+    """Show a task and its transcript."""
+    store = _store()
+    record = _find(store, task_id)
+    messages = store.tasks.messages(record.id)
+    if json_out:
+        payload = record.to_dict()
+        payload["messages"] = [
+            {"role": m.role, "content": m.content,
+             "tool_calls": [c.to_dict() for c in m.tool_calls],
+             "tool_call_id": m.tool_call_id, "name": m.name, "thinking": m.thinking,
+             "is_error": m.is_error}
+            for m in messages
+        ]
+        payload["usage"] = store.usage.task_totals(record.id)
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{record.title}[/]  [dim]{record.id}[/]")
+    console.print(f"status {record.status}" + (f" ({record.reason})" if record.reason else "")
+                  + f" · model {record.model} · project {record.project_path}")
+    if record.error:
+        console.print(f"[red]{record.error}[/]", markup=True)
+    for m in messages:
+        if m.role == "tool":
+            mark = "✗" if m.is_error else "✓"
+            body = m.content if len(m.content) < 600 else m.content[:600] + "…"
+            console.print(f"[dim]  {mark} {m.name}: [/]", end="")
+            console.print(body, markup=False, style="dim")
+            continue
+        console.print(f"[bold]{m.role}[/]", end=": ")
+        console.print(m.content, markup=False)
+        for call in m.tool_calls:
+            console.print(f"  [cyan]⚙ {call.name}[/] {json.dumps(call.arguments)}",
+                          markup=True, highlight=False)
+
+
+@app.command("resume")
+def resume(
+    task_id: str,
+    json_out: JsonFlag = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False,
+) -> None:
+    """Continue an interrupted or failed task from its stored transcript."""
+    from aura_cli.session import resume_task_cli
+
+    raise typer.Exit(resume_task_cli(task_id, json_out=json_out, verbose=verbose))
+
+
+@app.command("delete")
+def delete(task_id: str, json_out: JsonFlag = False) -> None:
+    """Delete a task with its transcript and events."""
+    store = _store()
+    record = _find(store, task_id)
+    if record.status == "executing":
+        from aura_core.errors import UsageError
+
+        raise UsageError(f"task {record.id[:12]} is running; stop it first")
+    store.tasks.delete(record.id)
+    if json_out:
+        typer.echo(json.dumps({"deleted": record.id}))
+    else:
+        typer.echo(f"deleted {record.id[:12]}")

@@ -1,0 +1,109 @@
+"""Drive one task from the terminal: start or resume it, render events, map Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Literal
+
+from aura_cli.render import JsonRenderer, TextRenderer, exit_code_for
+
+__all__ = ["resume_task_cli", "run_task_cli"]
+
+EMBEDDED_HINT = (
+    "aura: using the embedded Gemma 3 270M base model (tiny, weak at reasoning). "
+    "For real work: aura models use PROVIDER:MODEL (see `aura models list`)."
+)
+
+
+async def _drive(start, json_out: bool, verbose: bool) -> int:  # type: ignore[no-untyped-def]
+    from aura_core.engine import Engine
+
+    engine = Engine()
+    renderer = JsonRenderer() if json_out else TextRenderer(verbose=verbose)
+    loop = asyncio.get_running_loop()
+    handle = None
+    try:
+        handle = await start(engine, renderer)
+        current = asyncio.current_task()
+
+        def on_sigint() -> None:
+            if current is not None:
+                current.cancel()
+
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        loop.add_signal_handler(signal.SIGTERM, on_sigint)
+        status = "failed"
+        try:
+            async for event in handle.events():
+                renderer(event)
+                if event.type == "done":
+                    status = str(event.data.get("status", "failed"))
+        except asyncio.CancelledError:
+            await engine.cancel(handle.task_id)
+            status = "interrupted"
+            renderer.close()
+            sys.stderr.write(f"aura: interrupted; resume with: aura task resume {handle.task_id[:12]}\n")
+        return exit_code_for(status)
+    finally:
+        renderer.close()
+        loop.remove_signal_handler(signal.SIGINT)
+        loop.remove_signal_handler(signal.SIGTERM)
+        await engine.shutdown()
+
+
+def _maybe_hint(engine, model: str | None, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+    from aura_core.providers.resolve import DEFAULT_MODEL
+
+    chosen = model or engine.default_model()
+    if chosen == DEFAULT_MODEL and not json_out:
+        sys.stderr.write(EMBEDDED_HINT + "\n")
+    if chosen.startswith("local:"):
+        _prepare_embedded(json_out)
+
+
+def _prepare_embedded(quiet: bool) -> None:
+    from aura_core.inference.models import embedded_model_ready, embedded_model_path
+
+    if embedded_model_ready():
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        embedded_model_path()
+        return
+    with console.status("Preparing the embedded model (first run only)…", spinner="dots"):
+        embedded_model_path()
+
+
+def run_task_cli(
+    message: str, *, model: str | None, project: Path | None,
+    mode: Literal["agent", "chat", "plan"], max_steps: int | None, budget: float | None,
+    json_out: bool, verbose: bool,
+) -> int:
+    """Run a new task to its end; return the process exit code."""
+
+    async def start(engine, renderer):  # type: ignore[no-untyped-def]
+        _maybe_hint(engine, model, json_out)
+        return await engine.start_task(
+            message, model=model, project=project, mode=mode, max_steps=max_steps,
+            budget=budget,
+        )
+
+    return asyncio.run(_drive(start, json_out, verbose))
+
+
+def resume_task_cli(task_id: str, *, json_out: bool, verbose: bool) -> int:
+    """Resume a task to its end; return the process exit code."""
+
+    async def start(engine, renderer):  # type: ignore[no-untyped-def]
+        record = engine.store.tasks.get(task_id)
+        if record is not None and record.model.startswith("local:"):
+            _prepare_embedded(json_out)
+        handle = await engine.resume(task_id)
+        return handle
+
+    return asyncio.run(_drive(start, json_out, verbose))

@@ -1,0 +1,1 @@
+"""The agent loop and what feeds it: context, prompts and run bookkeeping."""

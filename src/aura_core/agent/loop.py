@@ -1,0 +1,247 @@
+"""The agent loop: call the model, run the tools it asks for, repeat until a final answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from aura_core.agent.context import PLAN_INSTRUCTION
+from aura_core.errors import AuraError, BudgetExceeded, ProviderError
+from aura_core.events import Event, EventType, JSONValue
+from aura_core.messages import Message, ToolCall
+from aura_core.providers.base import (
+    ModelRequest,
+    Provider,
+    Sampling,
+    Stop,
+    TextDelta,
+    ThinkingDelta,
+    ThinkingLevel,
+    ToolCallPart,
+    Usage,
+)
+from aura_core.store.tasks import TaskStore
+from aura_core.store.usage import UsageRecord, UsageStore
+from aura_core.tools.registry import ToolContext, ToolRegistry, ToolResult
+
+__all__ = ["Emit", "RunOutcome", "RunSpec", "run_agent", "INTERRUPTED_TOOL_NOTICE"]
+
+Emit = Callable[[EventType, dict[str, JSONValue]], Awaitable[Event]]
+CostFn = Callable[[str, str, Usage], float]
+Outcome = Literal["completed", "failed", "interrupted"]
+
+#: What the model is told about a tool call that was running when Aura stopped.
+INTERRUPTED_TOOL_NOTICE = (
+    "This tool call was still running when Aura stopped, so its result was lost. It has NOT "
+    "been run again; its effects, if any, are unknown. Check the state before repeating it."
+)
+_EVENT_RESULT_CAP = 4000
+
+
+@dataclass(slots=True)
+class RunSpec:
+    """Everything one run of the loop needs.
+
+    Attributes:
+        task_id: the task being run.
+        provider: the model source.
+        model: the model name within the provider.
+        system_prompt: the system message (not stored in the transcript).
+        tools: tools the model may call (empty in chat mode).
+        tool_ctx: the context tools run with.
+        mode: ``agent``, ``chat`` or ``plan``.
+        max_steps: model calls allowed in this run.
+        max_concurrent_tools: tool calls run at once.
+        budget: USD the task may spend in all, or None.
+        sampling / thinking: passed to the provider.
+        cost: prices one call's usage in USD.
+    """
+
+    task_id: str
+    provider: Provider
+    model: str
+    system_prompt: str
+    tools: ToolRegistry
+    tool_ctx: ToolContext
+    mode: Literal["agent", "chat", "plan"] = "agent"
+    max_steps: int = 25
+    max_concurrent_tools: int = 4
+    budget: float | None = None
+    sampling: Sampling = field(default_factory=Sampling)
+    thinking: ThinkingLevel = "off"
+    cost: CostFn = lambda provider, model, usage: 0.0
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    """How a run ended."""
+
+    status: Outcome
+    reason: str | None = None
+    error: str | None = None
+    result: str = ""
+
+
+def repair_transcript(messages: list[Message]) -> list[Message]:
+    """Tool results for calls that never got one (the process died while they ran).
+
+    Returns:
+        The tool messages to append, each telling the model the call was not re-run.
+    """
+    if not messages:
+        return []
+    answered = {m.tool_call_id for m in messages if m.role == "tool"}
+    last_assistant = next((m for m in reversed(messages) if m.role == "assistant"), None)
+    if last_assistant is None:
+        return []
+    return [
+        Message(role="tool", content=INTERRUPTED_TOOL_NOTICE, tool_call_id=call.id,
+                name=call.name, is_error=True)
+        for call in last_assistant.tool_calls
+        if call.id not in answered
+    ]
+
+
+async def _call_model(
+    spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Emit, tools_on: bool,
+    extra: list[Message] | None = None,
+) -> Message:
+    """One model call; streams events and returns the assistant message (not yet stored)."""
+    history = store.messages(spec.task_id)
+    messages = [Message(role="system", content=spec.system_prompt), *history, *(extra or [])]
+    request = ModelRequest(
+        model=spec.model,
+        messages=messages,
+        tools=spec.tools.specs() if tools_on else [],
+        sampling=spec.sampling,
+        thinking=spec.thinking,
+    )
+    text: list[str] = []
+    thinking: list[str] = []
+    calls: list[ToolCall] = []
+    started = time.perf_counter()
+    ttft: float | None = None
+    async for part in spec.provider.stream(request):
+        if isinstance(part, TextDelta | ThinkingDelta) and ttft is None:
+            ttft = (time.perf_counter() - started) * 1000
+        if isinstance(part, TextDelta):
+            text.append(part.text)
+            await emit("text", {"text": part.text})
+        elif isinstance(part, ThinkingDelta):
+            thinking.append(part.text)
+            await emit("thinking", {"text": part.text})
+        elif isinstance(part, ToolCallPart):
+            if ttft is None:
+                ttft = (time.perf_counter() - started) * 1000
+            calls.append(part.call)
+        elif isinstance(part, Usage):
+            latency = (time.perf_counter() - started) * 1000
+            cost = spec.cost(spec.provider.name, spec.model, part)
+            usage.record(UsageRecord(
+                task_id=spec.task_id, provider=spec.provider.name, model=spec.model,
+                input_tokens=part.input_tokens, output_tokens=part.output_tokens,
+                cache_read_tokens=part.cache_read_tokens,
+                cache_write_tokens=part.cache_write_tokens,
+                cost=cost, latency_ms=latency, ttft_ms=ttft,
+            ))
+            await emit("usage", {
+                "provider": spec.provider.name, "model": spec.model,
+                "input_tokens": part.input_tokens, "output_tokens": part.output_tokens,
+                "cache_read_tokens": part.cache_read_tokens,
+                "cache_write_tokens": part.cache_write_tokens,
+                "cost": cost, "ttft_ms": round(ttft, 1) if ttft is not None else None,
+                "latency_ms": round(latency, 1),
+            })
+        elif isinstance(part, Stop) and part.reason == "max_tokens" and not calls:
+            await emit("status", {"status": "executing",
+                                  "message": "the model stopped at its token limit"})
+    return Message(role="assistant", content="".join(text), tool_calls=calls,
+                   thinking="".join(thinking))
+
+
+async def _run_tools(
+    spec: RunSpec, calls: list[ToolCall], store: TaskStore, emit: Emit
+) -> None:
+    """Run the calls (at most ``max_concurrent_tools`` at once), committing each result."""
+    gate = asyncio.Semaphore(max(1, spec.max_concurrent_tools))
+
+    async def one(call: ToolCall) -> None:
+        async with gate:
+            started = time.perf_counter()
+            found = spec.tools.get(call.name)
+            if found is None:
+                known = ", ".join(spec.tools.names()) or "none"
+                result = ToolResult(f"unknown tool: {call.name} (available: {known})", True)
+            else:
+                result = await found.run(call.arguments, spec.tool_ctx)
+            duration = (time.perf_counter() - started) * 1000
+            store.add_message(spec.task_id, Message(
+                role="tool", content=result.content, tool_call_id=call.id, name=call.name,
+                is_error=result.is_error))
+            shown = result.content
+            if len(shown) > _EVENT_RESULT_CAP:
+                shown = shown[:_EVENT_RESULT_CAP] + f"\n[... {len(result.content)} characters]"
+            await emit("tool_result", {
+                "id": call.id, "name": call.name, "content": shown,
+                "is_error": result.is_error, "duration_ms": round(duration, 1),
+            })
+
+    for call in calls:
+        await emit("tool_use", {"id": call.id, "name": call.name, "arguments": call.arguments})
+    await asyncio.gather(*(one(c) for c in calls))
+
+
+def _check_budget(spec: RunSpec, usage: UsageStore) -> None:
+    if spec.budget is not None:
+        spent = usage.task_cost(spec.task_id)
+        if spent >= spec.budget:
+            raise BudgetExceeded(
+                f"budget reached: spent ${spent:.4f} of ${spec.budget:.4f}", code="BUDGET")
+
+
+async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Emit) -> RunOutcome:
+    """Run the loop until a final answer, an error, the step limit or cancellation.
+
+    The transcript must already hold the user's message. Every assistant message is stored
+    before its tools run, and every tool result as soon as its tool returns, so a crash loses
+    at most the model call in flight.
+    """
+    for fix in repair_transcript(store.messages(spec.task_id)):
+        store.add_message(spec.task_id, fix)
+        await emit("tool_result", {"id": fix.tool_call_id, "name": fix.name,
+                                   "content": fix.content, "is_error": True, "duration_ms": 0})
+    tools_on = spec.mode != "chat" and len(spec.tools) > 0
+    try:
+        if spec.mode == "plan" and not any(m.role == "assistant" for m in store.messages(spec.task_id)):
+            _check_budget(spec, usage)
+            plan = await _call_model(spec, store, usage, emit, tools_on=False,
+                                     extra=[Message(role="user", content=PLAN_INSTRUCTION)])
+            plan.tool_calls = []
+            store.add_message(spec.task_id, Message(role="user", content=PLAN_INSTRUCTION))
+            store.add_message(spec.task_id, plan)
+            steps = [ln.strip() for ln in plan.content.splitlines() if ln.strip()]
+            await emit("plan", {"text": plan.content, "steps": steps})  # type: ignore[dict-item]
+            store.add_message(spec.task_id, Message(role="user", content="Now carry out the plan."))
+        last_text = ""
+        for _step in range(spec.max_steps):
+            _check_budget(spec, usage)
+            reply = await _call_model(spec, store, usage, emit, tools_on)
+            if not tools_on:
+                reply.tool_calls = []
+            store.add_message(spec.task_id, reply)
+            last_text = reply.content
+            if not reply.tool_calls:
+                return RunOutcome("completed", result=last_text)
+            await _run_tools(spec, reply.tool_calls, store, emit)
+        return RunOutcome("failed", reason="max_steps",
+                          error=f"stopped after {spec.max_steps} steps without a final answer",
+                          result=last_text)
+    except BudgetExceeded as exc:
+        return RunOutcome("failed", reason="budget", error=exc.message)
+    except ProviderError as exc:
+        return RunOutcome("failed", reason="provider", error=exc.message)
+    except AuraError as exc:
+        return RunOutcome("failed", reason=exc.code.lower(), error=exc.message)

@@ -1,0 +1,316 @@
+"""The composition root: settings, store, providers and tools behind a small task API."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from aura_core.agent.context import build_system_prompt
+from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
+from aura_core.bus import EventBus
+from aura_core.config import Config, load_config
+from aura_core.errors import NotFoundError, UsageError
+from aura_core.events import Event
+from aura_core.messages import Message
+from aura_core.providers.base import Provider, Sampling
+from aura_core.providers.resolve import DEFAULT_MODEL, resolve_provider
+from aura_core.store import Store, open_store
+from aura_core.store.tasks import TaskRecord
+from aura_core.tools.registry import ToolContext, ToolRegistry
+
+__all__ = ["Engine", "TaskHandle"]
+
+Mode = Literal["agent", "chat", "plan"]
+_TERMINAL = ("completed", "failed", "interrupted")
+
+
+@dataclass(slots=True)
+class TaskHandle:
+    """A running (or finished) task: its id, its event stream and its outcome."""
+
+    task_id: str
+    engine: Engine
+    runner: asyncio.Task[RunOutcome] | None = None
+    start_seq: int = -1
+    _queue: asyncio.Queue[Event] | None = field(default=None, repr=False)
+
+    async def events(self, after_seq: int | None = None) -> AsyncIterator[Event]:
+        """Stored events after ``after_seq``, then live ones, ending with ``done``.
+
+        Args:
+            after_seq: replay from here; by default from where this run started (all events
+                for a new task, only the new ones for a resumed task).
+        """
+        if after_seq is None:
+            after_seq = self.start_seq
+        bus = self.engine.bus
+        queue = self._queue or bus.subscribe(self.task_id)
+        self._queue = None
+        try:
+            last = after_seq
+            for event in self.engine.store.tasks.events(self.task_id, after_seq):
+                last = event.seq
+                yield event
+                if event.type == "done":
+                    return
+            record = self.engine.store.tasks.get(self.task_id)
+            if record and record.status in _TERMINAL and (
+                    self.runner is None or self.runner.done()):
+                return
+            while True:
+                event = await queue.get()
+                if event.seq <= last:
+                    continue
+                last = event.seq
+                yield event
+                if event.type == "done":
+                    return
+        finally:
+            bus.unsubscribe(self.task_id, queue)
+
+    async def wait(self) -> RunOutcome:
+        """Wait for the run to end and return how it ended."""
+        if self.runner is None:
+            record = self.engine.store.tasks.get(self.task_id)
+            status = record.status if record else "failed"
+            return RunOutcome(status if status in _TERMINAL else "failed")  # type: ignore[arg-type]
+        return await self.runner
+
+
+class Engine:
+    """In-process implementation of Aura's task API.
+
+    Args:
+        store: the database; opened from the default path when None.
+        config: the settings; loaded from ``~/.aura/config.json`` when None.
+        tools: the tool registry for agent tasks; the built-in tools when None.
+    """
+
+    def __init__(
+        self, store: Store | None = None, config: Config | None = None,
+        tools: ToolRegistry | None = None,
+    ) -> None:
+        self.config = config or load_config()
+        self.store = store or open_store(
+            synchronous=str(self.config.get("storage.synchronous") or "NORMAL").upper())  # type: ignore[arg-type]
+        self.bus = EventBus(self.store.tasks)
+        self._tools = tools
+        self._providers: dict[str, Provider] = {}
+        self._running: dict[str, asyncio.Task[RunOutcome]] = {}
+        self.store.tasks.recover_orphans()
+
+    # -- wiring ------------------------------------------------------------------------
+    def register_provider(self, provider: Provider) -> None:
+        """Make a provider instance available under its ``name`` (tests, plugins)."""
+        self._providers[provider.name] = provider
+
+    @property
+    def tools(self) -> ToolRegistry:
+        """The tool registry agent tasks get."""
+        if self._tools is None:
+            from aura_core.tools.builtin import builtin_registry
+
+            self._tools = builtin_registry()
+        return self._tools
+
+    def default_model(self) -> str:
+        """The configured model id, or the embedded local model."""
+        return str(self.config.get("model") or DEFAULT_MODEL)
+
+    def resolve(self, model_id: str) -> tuple[Provider, str]:
+        """Provider instance and model name for a model id."""
+        return resolve_provider(model_id, self.config, self._providers)
+
+    # -- task API ----------------------------------------------------------------------
+    async def start_task(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        project: str | Path | None = None,
+        role: str | None = None,
+        mode: Mode = "agent",
+        attachments: Sequence[Path] = (),
+        budget: float | None = None,
+        max_steps: int | None = None,
+        parent_id: str | None = None,
+    ) -> TaskHandle:
+        """Create a task and start running it in the background.
+
+        Raises:
+            UsageError: empty message or a project directory that does not exist.
+            NotFoundError: unknown model or provider.
+        """
+        if not message.strip():
+            raise UsageError("the message is empty")
+        root = Path(project or Path.cwd()).expanduser().resolve()
+        if not root.is_dir():
+            raise UsageError(f"project directory not found: {project}")
+        model_id = model or self.default_model()
+        self.resolve(model_id)  # fail before anything is stored
+        content = message
+        for path in attachments:
+            content += "\n\n" + _attachment_block(path)
+        record = TaskRecord(
+            id=uuid.uuid4().hex, title=_title(message), status="pending", mode=mode,
+            model=model_id, project_path=str(root), role=role, parent_id=parent_id,
+            max_steps=int(max_steps or self.config.get("max_steps") or 25), budget=budget,
+        )
+        self.store.tasks.create(record)
+        self.store.tasks.add_message(record.id, Message(role="user", content=content))
+        return self._launch(record)
+
+    async def send_message(self, task_id: str, message: str) -> TaskHandle:
+        """Add a follow-up message to a finished task and run it again.
+
+        Raises:
+            NotFoundError: no such task.
+            UsageError: the task is still running.
+        """
+        record = self._get(task_id)
+        if record.id in self._running:
+            raise UsageError(f"task {record.id[:8]} is still running")
+        self.store.tasks.add_message(record.id, Message(role="user", content=message))
+        return self._launch(record)
+
+    async def resume(self, task_id: str) -> TaskHandle:
+        """Continue an interrupted or failed task from its stored transcript.
+
+        Raises:
+            NotFoundError: no such task.
+            UsageError: the task is running or already completed.
+        """
+        self.store.tasks.recover_orphans()
+        record = self._get(task_id)
+        if record.id in self._running or record.status == "executing":
+            raise UsageError(f"task {record.id[:8]} is still running")
+        if record.status == "completed":
+            raise UsageError(f"task {record.id[:8]} is already completed")
+        return self._launch(record)
+
+    async def cancel(self, task_id: str) -> bool:
+        """Cancel a running task (it becomes ``interrupted``); False if it was not running."""
+        runner = self._running.get(task_id)
+        if runner is None:
+            return False
+        runner.cancel()
+        try:
+            await runner
+        except asyncio.CancelledError:
+            pass
+        return True
+
+    def handle(self, task_id: str) -> TaskHandle:
+        """A handle on an existing task (running or not), for replaying its events."""
+        record = self._get(task_id)
+        return TaskHandle(record.id, self, self._running.get(record.id))
+
+    async def events(self, after_id: int = 0) -> AsyncIterator[tuple[int, Event]]:
+        """The global stream: stored events after ``after_id``, then live ones, forever."""
+        queue = self.bus.subscribe_all()
+        try:
+            last = after_id
+            while True:
+                batch = self.store.tasks.global_events(last)
+                if not batch:
+                    break
+                for position, event in batch:
+                    last = position
+                    yield position, event
+            while True:
+                position, event = await queue.get()
+                if position <= last:
+                    continue
+                last = position
+                yield position, event
+        finally:
+            self.bus.unsubscribe_all(queue)
+
+    async def shutdown(self) -> None:
+        """Interrupt running tasks and close the store."""
+        for task_id in list(self._running):
+            await self.cancel(task_id)
+        self.store.close()
+
+    # -- internals ---------------------------------------------------------------------
+    def _get(self, task_id: str) -> TaskRecord:
+        record = self.store.tasks.get(task_id)
+        if record is None:
+            raise NotFoundError(f"task not found: {task_id}")
+        return record
+
+    def _launch(self, record: TaskRecord) -> TaskHandle:
+        handle = TaskHandle(record.id, self, start_seq=self.store.tasks.last_seq(record.id))
+        handle._queue = self.bus.subscribe(record.id)
+        runner = asyncio.create_task(self._run(record), name=f"aura-task-{record.id[:8]}")
+        handle.runner = runner
+        self._running[record.id] = runner
+        runner.add_done_callback(lambda _t: self._running.pop(record.id, None))
+        return handle
+
+    async def _run(self, record: TaskRecord) -> RunOutcome:
+        tasks = self.store.tasks
+
+        async def emit(type_, data):  # type: ignore[no-untyped-def]
+            return await self.bus.emit(record.id, type_, data, parent_id=record.parent_id,
+                                       agent=record.agent)
+
+        tasks.set_status(record.id, "executing")
+        try:
+            provider, model_name = self.resolve(record.model)
+            await emit("status", {"status": "executing", "model": record.model})
+            tools = self.tools if record.mode != "chat" else ToolRegistry()
+            root = Path(record.project_path)
+            allowed = tuple(Path(p) for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
+            spec = RunSpec(
+                task_id=record.id, provider=provider, model=model_name,
+                system_prompt=build_system_prompt(root, record.mode, tools.names()),  # type: ignore[arg-type]
+                tools=tools,
+                tool_ctx=ToolContext(
+                    root=root, allowed_roots=allowed, task_id=record.id,
+                    allow_network=bool(self.config.get("tools.allow_network")),
+                    sandbox=bool(self.config.get("tools.sandbox")),
+                ),
+                mode=record.mode,  # type: ignore[arg-type]
+                max_steps=record.max_steps,
+                max_concurrent_tools=int(self.config.get("max_concurrent_tools") or 4),
+                budget=record.budget,
+                sampling=Sampling(),
+                thinking=str(self.config.get("thinking") or "off"),  # type: ignore[arg-type]
+            )
+            outcome = await run_agent(spec, tasks, self.store.usage, emit)
+        except asyncio.CancelledError:
+            tasks.set_status(record.id, "interrupted", reason="cancelled")
+            await emit("done", {"status": "interrupted", "reason": "cancelled"})
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure must end as an event, not a traceback
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            outcome = RunOutcome("failed", reason=getattr(exc, "code", "internal").lower(),
+                                 error=message)
+        if outcome.error:
+            await emit("error", {"message": outcome.error, "code": (outcome.reason or "error").upper()})
+        tasks.set_status(record.id, outcome.status, reason=outcome.reason, error=outcome.error)
+        done: dict[str, object] = {"status": outcome.status}
+        if outcome.reason:
+            done["reason"] = outcome.reason
+        if outcome.result:
+            done["result"] = outcome.result
+        await emit("done", done)  # type: ignore[arg-type]
+        return outcome
+
+
+def _title(message: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first[:80] + ("…" if len(first) > 80 else "")
+
+
+def _attachment_block(path: Path) -> str:
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read attachment {path}: {exc}") from exc
+    return f"<attachment path=\"{path}\">\n{text}\n</attachment>"

@@ -1,0 +1,85 @@
+"""Open the SQLite database (WAL, pragmas, migrations) and hand out the table-group stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Literal
+
+from sqlite_utils import Database
+
+from aura_core import paths
+from aura_core.errors import ConfigError
+from aura_core.store.migrations import migrate
+from aura_core.store.tasks import TaskStore
+from aura_core.store.usage import UsageStore
+
+__all__ = ["Store", "open_store"]
+
+Synchronous = Literal["OFF", "NORMAL", "FULL"]
+
+
+class Store:
+    """The database and its table groups.
+
+    Attributes:
+        path: the database file.
+        tasks: tasks, their messages and events.
+        usage: per-call token usage and cost.
+    """
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self.tasks = TaskStore(db)
+        self.usage = UsageStore(db)
+
+    def stats(self) -> dict[str, int]:
+        """Row counts of the main tables and the file size, for ``aura doctor``."""
+        out = {name: self.db[name].count for name in ("tasks", "task_messages", "task_events", "usage")}
+        out["bytes"] = self.path.stat().st_size if self.path.exists() else 0
+        return out
+
+    def integrity_ok(self) -> bool:
+        """Run ``PRAGMA integrity_check``."""
+        row = self.db.execute("PRAGMA integrity_check").fetchone()
+        return bool(row and row[0] == "ok")
+
+    def get_setting(self, key: str) -> str | None:
+        """A raw value from the settings table."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a raw value in the settings table."""
+        with self.db.conn:
+            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+
+def open_store(path: Path | None = None, *, synchronous: Synchronous = "NORMAL") -> Store:
+    """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+    Args:
+        path: database file; defaults to :func:`aura_core.paths.db_path`.
+        synchronous: SQLite's ``synchronous`` pragma; ``FULL`` survives power loss.
+
+    Raises:
+        ConfigError: the file cannot be opened or is not a database.
+    """
+    target = path or paths.db_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(target), check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        db = Database(conn)
+        migrate(db)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise ConfigError(f"cannot open the database {target}: {exc}") from exc
+    return Store(db, target)

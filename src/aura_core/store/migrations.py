@@ -1,0 +1,113 @@
+"""Append-only schema migrations, recorded by name in the ``_migrations`` table."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+__all__ = ["MIGRATIONS", "migrate", "migration"]
+
+Migration = Callable[[Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register ``fn`` as the next migration. Never edit or reorder a shipped one."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied now."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied: list[str] = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, time.time()]
+            )
+        applied.append(name)
+    return applied
+
+
+@migration
+def m001_core(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["projects"].create(
+        {"id": str, "name": str, "path": str, "created_at": float}, pk="id"
+    )
+    db["projects"].create_index(["path"], unique=True)
+    db["tasks"].create(
+        {
+            "id": str,
+            "title": str,
+            "status": str,
+            "mode": str,
+            "model": str,
+            "project_path": str,
+            "role": str,
+            "parent_id": str,
+            "agent": str,
+            "max_steps": int,
+            "budget": float,
+            "reason": str,
+            "error": str,
+            "pid": int,
+            "created_at": float,
+            "updated_at": float,
+            "finished_at": float,
+        },
+        pk="id",
+    )
+    db["tasks"].create_index(["status"])
+    db["tasks"].create_index(["created_at"])
+    db["task_messages"].create(
+        {
+            "id": int,
+            "task_id": str,
+            "idx": int,
+            "role": str,
+            "content": str,
+            "tool_calls": str,
+            "tool_call_id": str,
+            "name": str,
+            "thinking": str,
+            "is_error": int,
+            "created_at": float,
+        },
+        pk="id",
+        foreign_keys=[("task_id", "tasks", "id")],
+    )
+    db["task_messages"].create_index(["task_id", "idx"], unique=True)
+    db["task_events"].create(
+        {"id": int, "task_id": str, "seq": int, "type": str, "ts": float, "payload": str},
+        pk="id",
+    )
+    db["task_events"].create_index(["task_id", "seq"], unique=True)
+    db["usage"].create(
+        {
+            "id": int,
+            "task_id": str,
+            "provider": str,
+            "model": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "cache_read_tokens": int,
+            "cache_write_tokens": int,
+            "cost": float,
+            "latency_ms": float,
+            "ttft_ms": float,
+            "created_at": float,
+        },
+        pk="id",
+    )
+    db["usage"].create_index(["created_at"])
+    db["usage"].create_index(["task_id"])

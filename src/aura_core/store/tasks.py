@@ -1,0 +1,251 @@
+"""Tasks, their transcripts and their events."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from sqlite_utils import Database
+
+from aura_core.events import Event
+from aura_core.messages import Message, ToolCall
+
+__all__ = ["TaskRecord", "TaskStatus", "TaskStore", "TASK_STATUSES"]
+
+TaskStatus = Literal["pending", "executing", "completed", "failed", "interrupted"]
+TASK_STATUSES: tuple[TaskStatus, ...] = (
+    "pending", "executing", "completed", "failed", "interrupted",
+)
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    """One row of the ``tasks`` table."""
+
+    id: str
+    title: str
+    status: TaskStatus
+    mode: str
+    model: str
+    project_path: str
+    role: str | None = None
+    parent_id: str | None = None
+    agent: str | None = None
+    max_steps: int = 25
+    budget: float | None = None
+    reason: str | None = None
+    error: str | None = None
+    pid: int | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    finished_at: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class TaskStore:
+    """Reads and writes tasks, messages and events. Every write commits at once."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- tasks ---------------------------------------------------------------------------
+    def create(self, record: TaskRecord) -> TaskRecord:
+        """Insert a new task."""
+        now = time.time()
+        record.created_at = record.created_at or now
+        record.updated_at = now
+        with self.db.conn:
+            self.db["tasks"].insert(record.to_dict())
+        return record
+
+    def get(self, task_id: str) -> TaskRecord | None:
+        """A task by id, or by a unique id prefix of at least 4 characters."""
+        row = self.db.execute("SELECT * FROM tasks WHERE id = ?", [task_id]).fetchone()
+        if row is None and len(task_id) >= 4:
+            rows = self.db.execute(
+                "SELECT * FROM tasks WHERE id LIKE ? LIMIT 2", [task_id + "%"]
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        if row is None:
+            return None
+        cols = [d[0] for d in self.db.execute("SELECT * FROM tasks LIMIT 0").description]
+        return TaskRecord(**dict(zip(cols, row, strict=True)))
+
+    def list(
+        self,
+        *,
+        status: TaskStatus | None = None,
+        project_path: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        top_level: bool = True,
+    ) -> list[TaskRecord]:
+        """Tasks, newest first."""
+        where: list[str] = []
+        params: list[object] = []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if project_path:
+            where.append("project_path = ?")
+            params.append(project_path)
+        if top_level:
+            where.append("parent_id IS NULL")
+        sql = "SELECT * FROM tasks"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"
+        cur = self.db.execute(sql, [*params, limit, offset])
+        cols = [d[0] for d in cur.description]
+        return [TaskRecord(**dict(zip(cols, row, strict=True))) for row in cur.fetchall()]
+
+    def update(self, task_id: str, **fields: object) -> None:
+        """Update some columns of a task (``updated_at`` is set for you)."""
+        fields["updated_at"] = time.time()
+        with self.db.conn:
+            self.db["tasks"].update(task_id, fields)
+
+    def set_status(
+        self, task_id: str, status: TaskStatus, *, reason: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Move a task to ``status``; terminal states record ``finished_at``."""
+        fields: dict[str, object] = {"status": status, "reason": reason, "error": error}
+        if status in ("completed", "failed", "interrupted"):
+            fields["finished_at"] = time.time()
+        if status == "executing":
+            fields["pid"] = os.getpid()
+            fields["finished_at"] = None
+        self.update(task_id, **fields)
+
+    def delete(self, task_id: str) -> bool:
+        """Delete a task with its messages, events and child tasks; False when absent."""
+        if self.get(task_id) is None:
+            return False
+        children = [r[0] for r in self.db.execute(
+            "SELECT id FROM tasks WHERE parent_id = ?", [task_id]).fetchall()]
+        for child in children:
+            self.delete(child)
+        with self.db.conn:
+            self.db.execute("DELETE FROM task_messages WHERE task_id = ?", [task_id])
+            self.db.execute("DELETE FROM task_events WHERE task_id = ?", [task_id])
+            self.db.execute("DELETE FROM tasks WHERE id = ?", [task_id])
+        return True
+
+    def recover_orphans(self) -> list[str]:
+        """Mark ``executing`` tasks whose process is gone as ``interrupted``.
+
+        A process killed with SIGKILL cannot update its task; whoever opens the store next
+        notices that the owning pid is dead.
+        """
+        rows = self.db.execute(
+            "SELECT id, pid FROM tasks WHERE status IN ('executing', 'pending')"
+        ).fetchall()
+        orphans = [tid for tid, pid in rows if pid != os.getpid() and not _pid_alive(pid)]
+        for tid in orphans:
+            self.set_status(tid, "interrupted", reason="process_died")
+        return orphans
+
+    # -- messages ------------------------------------------------------------------------
+    def add_message(self, task_id: str, message: Message) -> int:
+        """Append a message to the transcript and commit; return its index."""
+        with self.db.conn:
+            row = self.db.execute(
+                "SELECT COALESCE(MAX(idx), -1) + 1 FROM task_messages WHERE task_id = ?",
+                [task_id],
+            ).fetchone()
+            idx = int(row[0])
+            self.db["task_messages"].insert(
+                {
+                    "task_id": task_id,
+                    "idx": idx,
+                    "role": message.role,
+                    "content": message.content,
+                    "tool_calls": json.dumps([c.to_dict() for c in message.tool_calls])
+                    if message.tool_calls else None,
+                    "tool_call_id": message.tool_call_id,
+                    "name": message.name,
+                    "thinking": message.thinking or None,
+                    "is_error": int(message.is_error),
+                    "created_at": time.time(),
+                }
+            )
+        return idx
+
+    def messages(self, task_id: str) -> list[Message]:
+        """The task's transcript in order."""
+        rows = self.db.execute(
+            "SELECT role, content, tool_calls, tool_call_id, name, thinking, is_error "
+            "FROM task_messages WHERE task_id = ? ORDER BY idx",
+            [task_id],
+        ).fetchall()
+        out: list[Message] = []
+        for role, content, calls, call_id, name, thinking, is_error in rows:
+            out.append(
+                Message(
+                    role=role,
+                    content=content or "",
+                    tool_calls=[ToolCall.from_dict(c) for c in json.loads(calls)] if calls else [],
+                    tool_call_id=call_id,
+                    name=name,
+                    thinking=thinking or "",
+                    is_error=bool(is_error),
+                )
+            )
+        return out
+
+    def message_count(self, task_id: str) -> int:
+        """Number of messages in the transcript."""
+        return int(self.db.execute(
+            "SELECT COUNT(*) FROM task_messages WHERE task_id = ?", [task_id]).fetchone()[0])
+
+    # -- events --------------------------------------------------------------------------
+    def last_seq(self, task_id: str) -> int:
+        """The highest event ``seq`` of a task, -1 when it has none."""
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(seq), -1) FROM task_events WHERE task_id = ?", [task_id]
+        ).fetchone()
+        return int(row[0])
+
+    def add_event(self, event: Event) -> int:
+        """Persist an event; return its global position (for the global stream)."""
+        with self.db.conn:
+            cur = self.db.execute(
+                "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
+                [event.task_id, event.seq, event.type, event.ts, event.to_json()],
+            )
+        return int(cur.lastrowid or 0)
+
+    def events(self, task_id: str, after_seq: int = -1) -> list[Event]:
+        """A task's events with ``seq`` greater than ``after_seq``, in order."""
+        rows = self.db.execute(
+            "SELECT payload FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq",
+            [task_id, after_seq],
+        ).fetchall()
+        return [Event.from_json(r[0]) for r in rows]
+
+    def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
+        """Events of every task after global position ``after_id``."""
+        rows = self.db.execute(
+            "SELECT id, payload FROM task_events WHERE id > ? ORDER BY id LIMIT ?",
+            [after_id, limit],
+        ).fetchall()
+        return [(int(i), Event.from_json(p)) for i, p in rows]
