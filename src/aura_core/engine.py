@@ -265,7 +265,7 @@ class Engine:
             await emit("status", {"status": "executing", "model": record.model})
             tools = self.tools if record.mode != "chat" else ToolRegistry()
             root = Path(record.project_path)
-            allowed = tuple(Path(p) for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
+            allowed = tuple(Path(p).expanduser() for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
             spec = RunSpec(
                 task_id=record.id, provider=provider, model=model_name,
                 system_prompt=build_system_prompt(root, record.mode, tools.names()),  # type: ignore[arg-type]
