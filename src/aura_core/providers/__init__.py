@@ -3,12 +3,12 @@
 from aura_core.providers.base import (
     ModelRequest,
     Provider,
+    Stop,
     StreamPart,
     TextDelta,
     ThinkingDelta,
     ToolCallPart,
     Usage,
-    Stop,
 )
 
 __all__ = [
