@@ -39,6 +39,11 @@ SETTING_HELP: dict[str, str] = {
     "local.repeat_penalty": "Penalty for repeated tokens.",
     "local.max_tokens": "Most tokens generated per model call.",
     "local.seed": "Random seed (empty = random).",
+    "context.git": "Give the model the branch, a status summary and recent commits of a git project.",
+    "context.window": "Context window (tokens) used for compaction; 0 = the model's own.",
+    "memory.enabled": "Inject memory into tasks and learn facts after each task.",
+    "memory.extract": "auto (LLM extraction except on the local engine), on, or off (patterns only).",
+    "auto_resume": "`aura serve` and the daemon resume interrupted tasks when they start.",
     "storage.synchronous": "SQLite `synchronous` pragma: NORMAL survives crashes, FULL also power loss.",
 }
 

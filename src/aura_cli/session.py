@@ -58,6 +58,7 @@ def _maybe_hint(engine, model: str | None, json_out: bool) -> None:  # type: ign
     from aura_core.providers.resolve import DEFAULT_MODEL
 
     chosen = model or engine.default_model()
+    engine.resolve(chosen)  # an unknown model fails here, before any preparation
     if chosen == DEFAULT_MODEL and not json_out:
         sys.stderr.write(EMBEDDED_HINT + "\n")
     if chosen.startswith("local:"):

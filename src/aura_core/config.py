@@ -38,6 +38,9 @@ DEFAULTS: dict[str, JSON] = {
         "seed": None,
     },
     "storage": {"synchronous": "NORMAL"},
+    "context": {"git": True, "window": 0},
+    "memory": {"enabled": True, "extract": "auto"},
+    "auto_resume": False,
 }
 
 #: Settings that may be set but never printed back in full.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from aura_core.agent.context import build_system_prompt
+from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
 from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
 from aura_core.bus import EventBus
 from aura_core.config import Config, load_config
@@ -268,7 +268,9 @@ class Engine:
             allowed = tuple(Path(p).expanduser() for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
             spec = RunSpec(
                 task_id=record.id, provider=provider, model=model_name,
-                system_prompt=build_system_prompt(root, record.mode, tools.names()),  # type: ignore[arg-type]
+                system_prompt=compose_system_prompt(
+                    root, record.mode, tools.names(), self.config, self.store.memory,  # type: ignore[arg-type]
+                    _first_user_message(tasks.messages(record.id))),
                 tools=tools,
                 tool_ctx=ToolContext(
                     root=root, allowed_roots=allowed, task_id=record.id,
@@ -279,10 +281,22 @@ class Engine:
                 max_steps=record.max_steps,
                 max_concurrent_tools=int(self.config.get("max_concurrent_tools") or 4),
                 budget=record.budget,
+                memory=self.store.memory,
+                context_window=context_window(provider.name, self.config),
+                project=record.project_path,
                 sampling=Sampling(),
                 thinking=str(self.config.get("thinking") or "off"),  # type: ignore[arg-type]
             )
             outcome = await run_agent(spec, tasks, self.store.usage, emit)
+            if outcome.status == "completed":
+                learned = await learn_from_task(
+                    task_id=record.id, project=record.project_path,
+                    messages=tasks.messages(record.id), memory=self.store.memory,
+                    provider=provider, provider_name=provider.name, model=model_name,
+                    config=self.config)
+                if learned:
+                    await emit("status", {"status": "executing",
+                                          "message": f"remembered {len(learned)} fact(s)"})
         except asyncio.CancelledError:
             tasks.set_status(record.id, "interrupted", reason="cancelled")
             await emit("done", {"status": "interrupted", "reason": "cancelled"})
@@ -301,6 +315,10 @@ class Engine:
             done["result"] = outcome.result
         await emit("done", done)  # type: ignore[arg-type]
         return outcome
+
+
+def _first_user_message(messages: list[Message]) -> str:
+    return next((m.content for m in messages if m.role == "user"), "")
 
 
 def _title(message: str) -> str:

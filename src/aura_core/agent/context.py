@@ -17,13 +17,19 @@ PLAN_INSTRUCTION = (
 )
 
 
-def build_system_prompt(root: Path, mode: Mode, tool_names: list[str]) -> str:
+def build_system_prompt(
+    root: Path, mode: Mode, tool_names: list[str], *, instructions: str = "", git: str = "",
+    memory: str = "",
+) -> str:
     """Compose the system prompt for a task.
 
     Args:
         root: the project root the tools are confined to.
         mode: ``agent`` (tools), ``chat`` (no tools) or ``plan``.
         tool_names: the tools the model may call.
+        instructions: project instruction files (AURA.md …), already capped.
+        git: the git context block.
+        memory: the memory block (files and learned facts).
 
     Returns:
         The system prompt text.
@@ -43,4 +49,10 @@ def build_system_prompt(root: Path, mode: Mode, tool_names: list[str]) -> str:
             "and no tool call."
         )
         lines.append("Available tools: " + ", ".join(tool_names) + ".")
+    if instructions:
+        lines.append("\n# Project instructions (follow them)\n" + instructions)
+    if git:
+        lines.append("\n# Git state of the project\n" + git)
+    if memory:
+        lines.append("\n# Memory\n" + memory)
     return "\n".join(lines)

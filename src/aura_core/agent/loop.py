@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from aura_core.agent import compaction
 from aura_core.agent.context import PLAN_INSTRUCTION
 from aura_core.errors import AuraError, BudgetExceeded, ProviderError
 from aura_core.events import Event, EventType, JSONValue
@@ -23,6 +24,7 @@ from aura_core.providers.base import (
     ToolCallPart,
     Usage,
 )
+from aura_core.store.memory import MemoryStore
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageRecord, UsageStore
 from aura_core.tools.registry import ToolContext, ToolRegistry, ToolResult
@@ -58,6 +60,9 @@ class RunSpec:
         budget: USD the task may spend in all, or None.
         sampling / thinking: passed to the provider.
         cost: prices one call's usage in USD.
+        memory: where compaction state lives; None disables compaction.
+        context_window: the model's window in tokens (0: never compact).
+        project: the project path, for facts flushed before compaction.
     """
 
     task_id: str
@@ -73,6 +78,9 @@ class RunSpec:
     sampling: Sampling = field(default_factory=Sampling)
     thinking: ThinkingLevel = "off"
     cost: CostFn = lambda provider, model, usage: 0.0
+    memory: MemoryStore | None = None
+    context_window: int = 0
+    project: str | None = None
 
 
 @dataclass(slots=True)
@@ -110,7 +118,7 @@ async def _call_model(
     extra: list[Message] | None = None,
 ) -> Message:
     """One model call; streams events and returns the assistant message (not yet stored)."""
-    history = store.messages(spec.task_id)
+    history = compaction.model_view(store.messages(spec.task_id), spec.memory, spec.task_id)
     messages = [Message(role="system", content=spec.system_prompt), *history, *(extra or [])]
     request = ModelRequest(
         model=spec.model,
@@ -194,6 +202,34 @@ async def _run_tools(
     await asyncio.gather(*(one(c) for c in calls))
 
 
+async def maybe_compact(spec: RunSpec, store: TaskStore, emit: Emit, *, force: bool = False
+                        ) -> compaction.CompactionResult | None:
+    """Compact when the next request would pass 70% of the context window (or when forced)."""
+    if spec.memory is None or (spec.context_window <= 0 and not force):
+        return None
+    history = store.messages(spec.task_id)
+    view = compaction.model_view(history, spec.memory, spec.task_id)
+    used = compaction.estimate_tokens(view) + len(spec.system_prompt) // 4
+    window = spec.context_window or compaction.estimate_tokens(history) * 2
+    if not force and used < window * compaction.COMPACT_AT:
+        return None
+    result = await compaction.compact(
+        task_id=spec.task_id, history=history, memory=spec.memory, provider=spec.provider,
+        model=spec.model, window=window,
+        truncate_only=compaction.truncate_only(spec.memory, spec.task_id), project=spec.project,
+    )
+    if result is not None:
+        await emit("status", {
+            "status": "executing",
+            "message": f"compacted {result.dropped} older messages ({result.method}): "
+                       f"~{result.tokens_before} → ~{result.tokens_after} tokens",
+            "compaction": {"method": result.method, "dropped": result.dropped,
+                           "upto_idx": result.upto_idx, "tokens_before": result.tokens_before,
+                           "tokens_after": result.tokens_after, "window": window},
+        })
+    return result
+
+
 def _check_budget(spec: RunSpec, usage: UsageStore) -> None:
     if spec.budget is not None:
         spent = usage.task_cost(spec.task_id)
@@ -228,6 +264,7 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
         last_text = ""
         for _step in range(spec.max_steps):
             _check_budget(spec, usage)
+            await maybe_compact(spec, store, emit)
             reply = await _call_model(spec, store, usage, emit, tools_on)
             if not tools_on:
                 reply.tool_calls = []

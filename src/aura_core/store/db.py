@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from aura_core import paths
 from aura_core.errors import ConfigError
+from aura_core.store.memory import MemoryStore
 from aura_core.store.migrations import migrate
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageStore
@@ -26,6 +27,7 @@ class Store:
         path: the database file.
         tasks: tasks, their messages and events.
         usage: per-call token usage and cost.
+        memory: learned facts and per-task memory (compaction state).
     """
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -33,6 +35,7 @@ class Store:
         self.path = path
         self.tasks = TaskStore(db)
         self.usage = UsageStore(db)
+        self.memory = MemoryStore(db)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables and the file size, for ``aura doctor``."""

@@ -1,0 +1,1 @@
+"""Memory: user and project memory files, learned facts, extraction and injection."""
