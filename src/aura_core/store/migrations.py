@@ -111,3 +111,112 @@ def m001_core(db: Database) -> None:
     )
     db["usage"].create_index(["created_at"])
     db["usage"].create_index(["task_id"])
+
+
+@migration
+def m002_mcp(db: Database) -> None:
+    db["mcp_servers"].create(
+        {
+            "name": str,
+            "transport": str,
+            "command": str,
+            "args": str,
+            "env": str,
+            "cwd": str,
+            "url": str,
+            "headers": str,
+            "oauth": str,
+            "isolation": str,
+            "enabled": int,
+            "call_timeout": float,
+            "last_error": str,
+            "connected_at": float,
+            "created_at": float,
+            "updated_at": float,
+        },
+        pk="name",
+    )
+    db["mcp_tools"].create(
+        {"server": str, "name": str, "description": str, "input_schema": str, "updated_at": float},
+        pk=("server", "name"),
+    )
+
+
+@migration
+def m004_memory(db: Database) -> None:
+    db["memory_facts"].create(
+        {
+            "id": int,
+            "content": str,
+            "category": str,
+            "confidence": float,
+            "scope": str,
+            "project_path": str,
+            "source_task": str,
+            "created_at": float,
+        },
+        pk="id",
+    )
+    db["memory_facts"].create_index(["scope", "project_path"])
+    db["memory_facts"].enable_fts(["content"], create_triggers=True, tokenize="porter")
+    db["task_memory"].create(
+        {"id": int, "task_id": str, "kind": str, "content": str, "upto_idx": int,
+         "created_at": float},
+        pk="id",
+    )
+    db["task_memory"].create_index(["task_id", "kind"])
+
+
+@migration
+def m003_providers(db: Database) -> None:
+    db["secrets"].create(
+        {"name": str, "nonce": bytes, "ciphertext": bytes, "updated_at": float}, pk="name"
+    )
+    db["custom_providers"].create(
+        {"name": str, "base_url": str, "wire": str, "auth": str, "created_at": float}, pk="name"
+    )
+    db["price_overrides"].create(
+        {
+            "provider": str,
+            "model": str,
+            "input": float,
+            "output": float,
+            "cache_read": float,
+            "cache_write": float,
+            "updated_at": float,
+        },
+        pk=("provider", "model"),
+    )
+    db["spend_limits"].create(
+        {"provider": str, "monthly_usd": float, "alert_ratio": float, "alerted_month": str},
+        pk="provider",
+    )
+    db["provider_health"].create(
+        {
+            "provider": str,
+            "state": str,
+            "failures": int,
+            "opened_at": float,
+            "last_error": str,
+            "last_success": float,
+            "updated_at": float,
+        },
+        pk="provider",
+    )
+    db["routing_decisions"].create(
+        {
+            "id": int,
+            "task_id": str,
+            "kind": str,
+            "tier": str,
+            "score": float,
+            "model": str,
+            "source": str,
+            "reason": str,
+            "created_at": float,
+        },
+        pk="id",
+    )
+    db["routing_decisions"].create_index(["task_id"])
+    db["routing_decisions"].create_index(["created_at"])
+    db["usage"].create_index(["provider", "created_at"])
