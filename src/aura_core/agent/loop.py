@@ -93,6 +93,20 @@ class RunOutcome:
     result: str = ""
 
 
+class Transcript:
+    """The task's messages, loaded once and kept in step with the store as they are added."""
+
+    def __init__(self, store: TaskStore, task_id: str) -> None:
+        self.store = store
+        self.task_id = task_id
+        self.messages: list[Message] = store.messages(task_id)
+
+    def add(self, message: Message) -> None:
+        """Commit a message to the store, then remember it."""
+        self.store.add_message(self.task_id, message)
+        self.messages.append(message)
+
+
 def repair_transcript(messages: list[Message]) -> list[Message]:
     """Tool results for calls that never got one (the process died while they ran).
 
@@ -114,11 +128,11 @@ def repair_transcript(messages: list[Message]) -> list[Message]:
 
 
 async def _call_model(
-    spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Emit, tools_on: bool,
+    spec: RunSpec, transcript: Transcript, usage: UsageStore, emit: Emit, tools_on: bool,
     extra: list[Message] | None = None,
 ) -> Message:
     """One model call; streams events and returns the assistant message (not yet stored)."""
-    history = compaction.model_view(store.messages(spec.task_id), spec.memory, spec.task_id)
+    history = compaction.model_view(transcript.messages, spec.memory, spec.task_id)
     messages = [Message(role="system", content=spec.system_prompt), *history, *(extra or [])]
     request = ModelRequest(
         model=spec.model,
@@ -171,7 +185,7 @@ async def _call_model(
 
 
 async def _run_tools(
-    spec: RunSpec, calls: list[ToolCall], store: TaskStore, emit: Emit
+    spec: RunSpec, calls: list[ToolCall], transcript: Transcript, emit: Emit
 ) -> None:
     """Run the calls (at most ``max_concurrent_tools`` at once), committing each result."""
     gate = asyncio.Semaphore(max(1, spec.max_concurrent_tools))
@@ -186,7 +200,7 @@ async def _run_tools(
             else:
                 result = await found.run(call.arguments, spec.tool_ctx)
             duration = (time.perf_counter() - started) * 1000
-            store.add_message(spec.task_id, Message(
+            transcript.add(Message(
                 role="tool", content=result.content, tool_call_id=call.id, name=call.name,
                 is_error=result.is_error))
             shown = result.content
@@ -202,12 +216,12 @@ async def _run_tools(
     await asyncio.gather(*(one(c) for c in calls))
 
 
-async def maybe_compact(spec: RunSpec, store: TaskStore, emit: Emit, *, force: bool = False
+async def maybe_compact(spec: RunSpec, transcript: Transcript, emit: Emit, *, force: bool = False
                         ) -> compaction.CompactionResult | None:
     """Compact when the next request would pass 70% of the context window (or when forced)."""
     if spec.memory is None or (spec.context_window <= 0 and not force):
         return None
-    history = store.messages(spec.task_id)
+    history = transcript.messages
     view = compaction.model_view(history, spec.memory, spec.task_id)
     used = compaction.estimate_tokens(view) + len(spec.system_prompt) // 4
     window = spec.context_window or compaction.estimate_tokens(history) * 2
@@ -245,34 +259,35 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
     before its tools run, and every tool result as soon as its tool returns, so a crash loses
     at most the model call in flight.
     """
-    for fix in repair_transcript(store.messages(spec.task_id)):
-        store.add_message(spec.task_id, fix)
+    transcript = Transcript(store, spec.task_id)
+    for fix in repair_transcript(transcript.messages):
+        transcript.add(fix)
         await emit("tool_result", {"id": fix.tool_call_id, "name": fix.name,
                                    "content": fix.content, "is_error": True, "duration_ms": 0})
     tools_on = spec.mode != "chat" and len(spec.tools) > 0
     try:
-        if spec.mode == "plan" and not any(m.role == "assistant" for m in store.messages(spec.task_id)):
+        if spec.mode == "plan" and not any(m.role == "assistant" for m in transcript.messages):
             _check_budget(spec, usage)
-            plan = await _call_model(spec, store, usage, emit, tools_on=False,
+            plan = await _call_model(spec, transcript, usage, emit, tools_on=False,
                                      extra=[Message(role="user", content=PLAN_INSTRUCTION)])
             plan.tool_calls = []
-            store.add_message(spec.task_id, Message(role="user", content=PLAN_INSTRUCTION))
-            store.add_message(spec.task_id, plan)
+            transcript.add(Message(role="user", content=PLAN_INSTRUCTION))
+            transcript.add(plan)
             steps = [ln.strip() for ln in plan.content.splitlines() if ln.strip()]
             await emit("plan", {"text": plan.content, "steps": steps})  # type: ignore[dict-item]
-            store.add_message(spec.task_id, Message(role="user", content="Now carry out the plan."))
+            transcript.add(Message(role="user", content="Now carry out the plan."))
         last_text = ""
         for _step in range(spec.max_steps):
             _check_budget(spec, usage)
-            await maybe_compact(spec, store, emit)
-            reply = await _call_model(spec, store, usage, emit, tools_on)
+            await maybe_compact(spec, transcript, emit)
+            reply = await _call_model(spec, transcript, usage, emit, tools_on)
             if not tools_on:
                 reply.tool_calls = []
-            store.add_message(spec.task_id, reply)
+            transcript.add(reply)
             last_text = reply.content
             if not reply.tool_calls:
                 return RunOutcome("completed", result=last_text)
-            await _run_tools(spec, reply.tool_calls, store, emit)
+            await _run_tools(spec, reply.tool_calls, transcript, emit)
         return RunOutcome("failed", reason="max_steps",
                           error=f"stopped after {spec.max_steps} steps without a final answer",
                           result=last_text)
