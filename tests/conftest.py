@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -67,4 +66,3 @@ def cli_env(aura_home: Path) -> dict[str, str]:
     return env
 
 
-AURA = [sys.executable, "-m", "aura_cli"]

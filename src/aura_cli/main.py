@@ -9,6 +9,7 @@ import typer
 
 from aura_cli.commands import config as config_cmd
 from aura_cli.commands import doctor as doctor_cmd
+from aura_cli.commands import mcp as mcp_cmd
 from aura_cli.commands import memory as memory_cmd
 from aura_cli.commands import models as models_cmd
 from aura_cli.commands import run as run_cmd
@@ -30,6 +31,7 @@ app.add_typer(task_cmd.app, name="task")
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(memory_cmd.app, name="memory")
+app.add_typer(mcp_cmd.app, name="mcp")
 app.command("doctor")(doctor_cmd.doctor)
 
 

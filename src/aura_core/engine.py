@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
 from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
@@ -21,6 +21,9 @@ from aura_core.providers.resolve import DEFAULT_MODEL, resolve_provider
 from aura_core.store import Store, open_store
 from aura_core.store.tasks import TaskRecord
 from aura_core.tools.registry import ToolContext, ToolRegistry
+
+if TYPE_CHECKING:
+    from aura_core.mcp.manager import McpManager
 
 __all__ = ["Engine", "TaskHandle"]
 
@@ -100,6 +103,7 @@ class Engine:
         self.bus = EventBus(self.store.tasks)
         self._tools = tools
         self._providers: dict[str, Provider] = {}
+        self._mcp: McpManager | None = None
         self._running: dict[str, asyncio.Task[RunOutcome]] = {}
         self.store.tasks.recover_orphans()
 
@@ -115,7 +119,18 @@ class Engine:
             from aura_core.tools.builtin import builtin_registry
 
             self._tools = builtin_registry()
+            for mcp_tool in self.mcp.tools():
+                self._tools.add(mcp_tool)
         return self._tools
+
+    @property
+    def mcp(self) -> McpManager:
+        """The MCP connection manager (created on first use; connects lazily)."""
+        if self._mcp is None:
+            from aura_core.mcp.manager import McpManager
+
+            self._mcp = McpManager(self.store.mcp)
+        return self._mcp
 
     def default_model(self) -> str:
         """The configured model id, or the embedded local model."""
@@ -123,7 +138,7 @@ class Engine:
 
     def resolve(self, model_id: str) -> tuple[Provider, str]:
         """Provider instance and model name for a model id."""
-        return resolve_provider(model_id, self.config, self._providers)
+        return resolve_provider(model_id, self.config, self._providers, store=self.store)
 
     # -- task API ----------------------------------------------------------------------
     async def start_task(
@@ -234,6 +249,8 @@ class Engine:
         """Interrupt running tasks and close the store."""
         for task_id in list(self._running):
             await self.cancel(task_id)
+        if self._mcp is not None:
+            await self._mcp.shutdown()
         self.store.close()
 
     # -- internals ---------------------------------------------------------------------
@@ -261,8 +278,20 @@ class Engine:
 
         tasks.set_status(record.id, "executing")
         try:
-            provider, model_name = self.resolve(record.model)
-            await emit("status", {"status": "executing", "model": record.model})
+            from aura_core.providers.chain import build_task_provider
+            from aura_core.routing.router import route_new_task
+            from aura_core.store.providers import provider_rows
+
+            model_id, route = await route_new_task(
+                record.id, record.model, _first_user_message(tasks.messages(record.id)),
+                config=self.config, rows=provider_rows(self.store), resolve=self.resolve,
+                default_model=self.default_model(), subtask=record.parent_id is not None)
+            provider, cost = build_task_provider(
+                model_id, config=self.config, store=self.store, resolve=self.resolve, emit=emit,
+                health=getattr(self, "health", None),
+                sleep=getattr(self, "retry_sleep", asyncio.sleep))
+            model_name = provider.serving.model
+            await emit("status", {"status": "executing", "model": model_id, **route})
             tools = self.tools if record.mode != "chat" else ToolRegistry()
             root = Path(record.project_path)
             allowed = tuple(Path(p).expanduser() for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
@@ -281,12 +310,14 @@ class Engine:
                 max_steps=record.max_steps,
                 max_concurrent_tools=int(self.config.get("max_concurrent_tools") or 4),
                 budget=record.budget,
+                cost=cost,
                 memory=self.store.memory,
                 context_window=context_window(provider.name, self.config),
                 project=record.project_path,
                 sampling=Sampling(),
                 thinking=str(self.config.get("thinking") or "off"),  # type: ignore[arg-type]
             )
+            provider.on_serve = lambda _id, _provider, name: setattr(spec, "model", name)
             outcome = await run_agent(spec, tasks, self.store.usage, emit)
             if outcome.status == "completed":
                 learned = await learn_from_task(
@@ -300,6 +331,7 @@ class Engine:
         except asyncio.CancelledError:
             tasks.set_status(record.id, "interrupted", reason="cancelled")
             await emit("done", {"status": "interrupted", "reason": "cancelled"})
+            await self._release_mcp(record.id)
             raise
         except Exception as exc:  # noqa: BLE001 - any failure must end as an event, not a traceback
             message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
@@ -314,7 +346,13 @@ class Engine:
         if outcome.result:
             done["result"] = outcome.result
         await emit("done", done)  # type: ignore[arg-type]
+        await self._release_mcp(record.id)
         return outcome
+
+    async def _release_mcp(self, task_id: str) -> None:
+        """Close the task's own MCP sessions (servers with per_task isolation)."""
+        if self._mcp is not None:
+            await asyncio.shield(self._mcp.release_task(task_id))
 
 
 def _first_user_message(messages: list[Message]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ def test_kill_and_resume_rounds() -> None:
     spec = importlib.util.spec_from_file_location("aura_chaos", BENCH)
     assert spec and spec.loader
     chaos = importlib.util.module_from_spec(spec)
+    sys.modules["aura_chaos"] = chaos
     spec.loader.exec_module(chaos)
     results = chaos.run_chaos(6, seed=7)
     failures = [r for r in results if not r.ok]

@@ -8,7 +8,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from conftest import AURA
+from support import AURA
 
 from aura_core.store import open_store
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AURA
+from support import AURA
 
 
 def aura(args: list[str], env: dict[str, str], stdin: str = "", cwd: Path | None = None

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import AURA
+from support import AURA
 
 from aura_core.store import open_store
 from aura_core.store.memory import Fact

@@ -100,11 +100,17 @@ class Transcript:
         self.store = store
         self.task_id = task_id
         self.messages: list[Message] = store.messages(task_id)
+        self._tokens = [compaction.estimate_tokens([m]) for m in self.messages]
 
     def add(self, message: Message) -> None:
         """Commit a message to the store, then remember it."""
         self.store.add_message(self.task_id, message)
         self.messages.append(message)
+        self._tokens.append(compaction.estimate_tokens([message]))
+
+    def tokens_from(self, start: int) -> int:
+        """Estimated tokens of the messages from index ``start`` on."""
+        return sum(self._tokens[start:])
 
 
 def repair_transcript(messages: list[Message]) -> list[Message]:
@@ -168,7 +174,7 @@ async def _call_model(
                 cache_read_tokens=part.cache_read_tokens,
                 cache_write_tokens=part.cache_write_tokens,
                 cost=cost, latency_ms=latency, ttft_ms=ttft,
-            ))
+            ), with_transcript=True)
             await emit("usage", {
                 "provider": spec.provider.name, "model": spec.model,
                 "input_tokens": part.input_tokens, "output_tokens": part.output_tokens,
@@ -211,8 +217,6 @@ async def _run_tools(
                 "is_error": result.is_error, "duration_ms": round(duration, 1),
             })
 
-    for call in calls:
-        await emit("tool_use", {"id": call.id, "name": call.name, "arguments": call.arguments})
     await asyncio.gather(*(one(c) for c in calls))
 
 
@@ -222,9 +226,11 @@ async def maybe_compact(spec: RunSpec, transcript: Transcript, emit: Emit, *, fo
     if spec.memory is None or (spec.context_window <= 0 and not force):
         return None
     history = transcript.messages
-    view = compaction.model_view(history, spec.memory, spec.task_id)
-    used = compaction.estimate_tokens(view) + len(spec.system_prompt) // 4
-    window = spec.context_window or compaction.estimate_tokens(history) * 2
+    state = spec.memory.latest_task_memory(spec.task_id, "compaction")
+    start = state.upto_idx + 1 if state else 0
+    used = (transcript.tokens_from(start) + (len(state.content) // 4 if state else 0)
+            + len(spec.system_prompt) // 4)
+    window = spec.context_window or transcript.tokens_from(0) * 2
     if not force and used < window * compaction.COMPACT_AT:
         return None
     result = await compaction.compact(
@@ -283,7 +289,10 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
             reply = await _call_model(spec, transcript, usage, emit, tools_on)
             if not tools_on:
                 reply.tool_calls = []
-            transcript.add(reply)
+            for call in reply.tool_calls:
+                await emit("tool_use", {"id": call.id, "name": call.name,
+                                        "arguments": call.arguments})
+            transcript.add(reply)  # commits the reply with its usage and events in one write
             last_text = reply.content
             if not reply.tool_calls:
                 return RunOutcome("completed", result=last_text)

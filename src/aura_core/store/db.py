@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from aura_core import paths
 from aura_core.errors import ConfigError
+from aura_core.store.mcp import McpStore
 from aura_core.store.memory import MemoryStore
 from aura_core.store.migrations import migrate
 from aura_core.store.tasks import TaskStore
@@ -34,8 +35,9 @@ class Store:
         self.db = db
         self.path = path
         self.tasks = TaskStore(db)
-        self.usage = UsageStore(db)
+        self.usage = UsageStore(db, self.tasks)
         self.memory = MemoryStore(db)
+        self.mcp = McpStore(db)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables and the file size, for ``aura doctor``."""

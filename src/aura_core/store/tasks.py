@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -65,6 +66,10 @@ class TaskStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._pending: list[Event] = []
+        self._pending_rows: list[tuple[str, dict[str, object]]] = []
+        #: Called with ``(position, event)`` pairs after buffered events are committed.
+        self.on_flush: Callable[[list[tuple[int, Event]]], None] | None = None
 
     # -- tasks ---------------------------------------------------------------------------
     def create(self, record: TaskRecord) -> TaskRecord:
@@ -166,8 +171,9 @@ class TaskStore:
 
     # -- messages ------------------------------------------------------------------------
     def add_message(self, task_id: str, message: Message) -> int:
-        """Append a message to the transcript and commit; return its index."""
+        """Append a message to the transcript and commit (with any buffered events); return its index."""
         with self.db.conn:
+            written = self._write_pending()
             row = self.db.execute(
                 "SELECT COALESCE(MAX(idx), -1) + 1 FROM task_messages WHERE task_id = ?",
                 [task_id],
@@ -188,6 +194,7 @@ class TaskStore:
                     "created_at": time.time(),
                 }
             )
+        self._notify(written)
         return idx
 
     def messages(self, task_id: str) -> list[Message]:
@@ -220,22 +227,58 @@ class TaskStore:
     # -- events --------------------------------------------------------------------------
     def last_seq(self, task_id: str) -> int:
         """The highest event ``seq`` of a task, -1 when it has none."""
+        self.flush_events()
         row = self.db.execute(
             "SELECT COALESCE(MAX(seq), -1) FROM task_events WHERE task_id = ?", [task_id]
         ).fetchone()
         return int(row[0])
 
-    def add_event(self, event: Event) -> int:
-        """Persist an event; return its global position (for the global stream)."""
+    def add_event(self, event: Event) -> None:
+        """Buffer an event; it is committed with the next message or :meth:`flush_events`.
+
+        Events ride along with the transcript's own commits, so a step costs one disk write
+        instead of one per event, and the stored events always match committed messages.
+        """
+        self._pending.append(event)
+
+    def add_row_later(self, table: str, row: dict[str, object]) -> None:
+        """Buffer a row (e.g. a usage record) to be committed with the next transcript write."""
+        self._pending_rows.append((table, row))
+
+    def pending_events(self) -> int:
+        """How many events wait to be committed."""
+        return len(self._pending)
+
+    def flush_events(self) -> list[tuple[int, Event]]:
+        """Commit buffered events now; returns them with their global positions."""
+        if not self._pending and not self._pending_rows:
+            return []
         with self.db.conn:
+            written = self._write_pending()
+        self._notify(written)
+        return written
+
+    def _write_pending(self) -> list[tuple[int, Event]]:
+        for table, row in self._pending_rows:
+            self.db[table].insert(row)
+        self._pending_rows = []
+        written: list[tuple[int, Event]] = []
+        for event in self._pending:
             cur = self.db.execute(
                 "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
                 [event.task_id, event.seq, event.type, event.ts, event.to_json()],
             )
-        return int(cur.lastrowid or 0)
+            written.append((int(cur.lastrowid or 0), event))
+        self._pending = []
+        return written
+
+    def _notify(self, written: list[tuple[int, Event]]) -> None:
+        if written and self.on_flush is not None:
+            self.on_flush(written)
 
     def events(self, task_id: str, after_seq: int = -1) -> list[Event]:
         """A task's events with ``seq`` greater than ``after_seq``, in order."""
+        self.flush_events()
         rows = self.db.execute(
             "SELECT payload FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq",
             [task_id, after_seq],
@@ -244,6 +287,7 @@ class TaskStore:
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """Events of every task after global position ``after_id``."""
+        self.flush_events()
         rows = self.db.execute(
             "SELECT id, payload FROM task_events WHERE id > ? ORDER BY id LIMIT ?",
             [after_id, limit],

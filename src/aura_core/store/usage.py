@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
+from aura_core.store.tasks import TaskStore
+
 __all__ = ["UsageRecord", "UsageStore"]
 
 
@@ -30,17 +32,32 @@ class UsageRecord:
 class UsageStore:
     """Records model calls and answers totals."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, tasks: TaskStore | None = None) -> None:
         self.db = db
+        self._tasks = tasks
 
-    def record(self, rec: UsageRecord) -> None:
-        """Insert one call's usage and commit."""
+    def record(self, rec: UsageRecord, *, with_transcript: bool = False) -> None:
+        """Insert one call's usage.
+
+        Args:
+            rec: the call.
+            with_transcript: commit it together with the task's next transcript write
+                (one disk write instead of two); otherwise commit now.
+        """
         rec.created_at = rec.created_at or time.time()
+        if with_transcript and self._tasks is not None:
+            self._tasks.add_row_later("usage", asdict(rec))
+            return
         with self.db.conn:
             self.db["usage"].insert(asdict(rec))
 
+    def _flush(self) -> None:
+        if self._tasks is not None:
+            self._tasks.flush_events()
+
     def task_cost(self, task_id: str) -> float:
         """Total recorded cost of a task."""
+        self._flush()
         row = self.db.execute(
             "SELECT COALESCE(SUM(cost), 0) FROM usage WHERE task_id = ?", [task_id]
         ).fetchone()
@@ -48,6 +65,7 @@ class UsageStore:
 
     def task_totals(self, task_id: str) -> dict[str, float]:
         """Token and cost totals of one task."""
+        self._flush()
         row = self.db.execute(
             "SELECT COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0), "
             "COALESCE(SUM(cost),0), COUNT(*) FROM usage WHERE task_id = ?",

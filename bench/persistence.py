@@ -1,0 +1,78 @@
+"""Cost of crash safety: a 1,000-turn agent loop with the SQLite file vs an in-memory database.
+
+Both sides run the same engine against an instant scripted model that calls a trivial tool
+1,000 times. "On" commits every message and event to the WAL database on disk (the default);
+"off" uses an in-memory SQLite database, so nothing reaches the disk. Rounds alternate and
+the medians are compared. Target: ratio on/off <= 1.10.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aura_core.config import load_config
+from aura_core.engine import Engine
+from aura_core.providers.base import ModelRequest
+from aura_core.providers.scripted import ScriptedProvider, Turn
+from aura_core.store import open_store
+from aura_core.tools.registry import ToolRegistry, tool
+
+TURNS = int(os.environ.get("BENCH_TURNS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+@tool
+def noop(i: int) -> str:
+    """Return at once.
+
+    Args:
+        i: Turn number.
+    """
+    return f"ok {i}"
+
+
+async def one_run(db: Path, project: Path) -> float:
+    calls = 0
+
+    def pick(_request: ModelRequest) -> Turn:
+        nonlocal calls
+        calls += 1
+        if calls > TURNS:
+            return Turn(text="done")
+        return Turn(text="step", tool_calls=[{"name": "noop", "arguments": {"i": calls}}])
+
+    engine = Engine(store=open_store(db), config=load_config(), tools=ToolRegistry([noop]))
+    engine.register_provider(ScriptedProvider(pick))
+    started = time.perf_counter()
+    handle = await engine.start_task("go", model="scripted:x", project=project,
+                                     max_steps=TURNS + 5)
+    outcome = await handle.wait()
+    elapsed = time.perf_counter() - started
+    assert outcome.status == "completed", outcome
+    await engine.shutdown()
+    return elapsed
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="aura-bench-") as tmp:
+        os.environ["AURA_HOME"] = tmp
+        os.environ["AURA_MEMORY_ENABLED"] = "false"
+        project = Path(tmp)
+        on, off = [], []
+        for i in range(ROUNDS):
+            on.append(asyncio.run(one_run(Path(tmp) / f"on-{i}.db", project)))
+            off.append(asyncio.run(one_run(Path(":memory:"), project)))
+    a, b = statistics.median(on), statistics.median(off)
+    print(f"{TURNS} turns, persistence on  (WAL file): median {a:.3f} s ({TURNS / a:,.0f} turns/s)")
+    print(f"{TURNS} turns, persistence off (in-memory): median {b:.3f} s ({TURNS / b:,.0f} turns/s)")
+    print(f"ratio on/off = {a / b:.2f}  (target <= 1.10)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
