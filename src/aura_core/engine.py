@@ -207,6 +207,18 @@ class Engine:
             raise UsageError(f"task {record.id[:8]} is already completed")
         return self._launch(record)
 
+    async def auto_resume(self) -> list[TaskHandle]:
+        """Resume tasks whose process died (not those a user stopped on purpose).
+
+        Called at start by ``aura serve`` when the ``auto_resume`` setting is on.
+        """
+        self.store.tasks.recover_orphans()
+        handles = []
+        for record in self.store.tasks.list(status="interrupted", limit=1000, top_level=False):
+            if record.reason == "process_died" and record.id not in self._running:
+                handles.append(self._launch(record))
+        return handles
+
     async def cancel(self, task_id: str) -> bool:
         """Cancel a running task (it becomes ``interrupted``); False if it was not running."""
         runner = self._running.get(task_id)

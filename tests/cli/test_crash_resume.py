@@ -70,3 +70,35 @@ def test_sigkill_mid_task_then_resume(cli_env: dict[str, str], project: Path, wr
     assert store.integrity_ok()
     seqs = [e.seq for e in store.tasks.events(task_id)]
     assert seqs == list(range(len(seqs)))
+
+
+async def test_auto_resume_picks_up_crashed_tasks_but_not_cancelled_ones(
+        cli_env: dict[str, str], project: Path, write_script) -> None:  # type: ignore[no-untyped-def]
+    from aura_core.config import load_config
+    from aura_core.engine import Engine
+
+    model = write_script([
+        {"tool_calls": [{"id": "w", "name": "bash", "arguments": {"command": "sleep 30"}}]},
+        {"text": "Recovered."},
+    ])
+    proc = subprocess.Popen([*AURA, "run", "--json", "-m", model, "-p", str(project), "crash me"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=cli_env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if json.loads(line)["type"] == "tool_use":
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    engine = Engine(store=open_store(), config=load_config())
+    stopped = await engine.start_task("stopped on purpose", model=model, project=project)
+    async for event in stopped.events():
+        if event.type == "tool_use":
+            await engine.cancel(stopped.task_id)
+    handles = await engine.auto_resume()
+    assert len(handles) == 1 and handles[0].task_id != stopped.task_id
+    outcome = await handles[0].wait()
+    assert outcome.status == "completed" and outcome.result == "Recovered."
+    assert engine.store.tasks.get(stopped.task_id).status == "interrupted"
+    await engine.shutdown()
