@@ -116,8 +116,9 @@ async def test_unknown_tool_and_bad_arguments_become_error_results(project: Path
 
 
 async def test_max_steps_fails_the_task_with_a_reason(project: Path) -> None:
-    looping = Turn(tool_calls=[{"name": "echo", "arguments": {"text": "again"}}])
-    engine, _ = make_engine([looping] * 10)
+    looping = [Turn(tool_calls=[{"name": "echo", "arguments": {"text": f"again {i}"}}])
+               for i in range(10)]
+    engine, _ = make_engine(looping)
     handle = await engine.start_task("loop", model="scripted:x", project=project, max_steps=3)
     events = await collect(handle)
     assert events[-1].data == {"status": "failed", "reason": "max_steps"}
@@ -206,4 +207,17 @@ async def test_follow_up_message_continues_the_conversation(project: Path) -> No
     events = [e async for e in again.events()]
     assert events[-1].data["result"] == "Second."
     assert [m.content for m in provider.requests[-1].messages if m.role == "user"] == ["one", "two"]
+    await engine.shutdown()
+
+
+async def test_a_model_repeating_the_same_call_is_asked_to_answer(project: Path) -> None:
+    same = Turn(tool_calls=[{"name": "echo", "arguments": {"text": "again"}}])
+    engine, provider = make_engine([same, same, Turn(text="Here is the answer.")] + [same] * 5)
+    handle = await engine.start_task("loop", model="scripted:x", project=project, max_steps=10)
+    events = await collect(handle)
+    assert events[-1].data["status"] == "completed"
+    assert events[-1].data["result"] == "Here is the answer."
+    assert sum(1 for e in events if e.type == "tool_use") == 2
+    assert provider.requests[2].tools == []  # the third call could only answer
+    assert "Do not call it again" in provider.requests[2].messages[-1].content
     await engine.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,17 @@ INTERRUPTED_TOOL_NOTICE = (
     "been run again; its effects, if any, are unknown. Check the state before repeating it."
 )
 _EVENT_RESULT_CAP = 4000
+#: Sent (not stored) when a model repeats identical tool calls.
+STUCK_NOTICE = (
+    "You already made that exact tool call and its result is above. Do not call it again: "
+    "answer the task now from the results you have."
+)
+
+
+def _signature(calls: list[ToolCall]) -> str | None:
+    if not calls:
+        return None
+    return json.dumps(sorted([c.name, c.arguments] for c in calls), sort_keys=True, default=str)
 
 
 @dataclass(slots=True)
@@ -283,12 +295,25 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
             await emit("plan", {"text": plan.content, "steps": steps})  # type: ignore[dict-item]
             transcript.add(Message(role="user", content="Now carry out the plan."))
         last_text = ""
+        previous: str | None = None
+        stuck = False
         for _step in range(spec.max_steps):
             _check_budget(spec, usage)
             await maybe_compact(spec, transcript, emit)
-            reply = await _call_model(spec, transcript, usage, emit, tools_on)
+            if stuck:
+                # the same calls twice in a row: the model is looping; ask for the answer
+                await emit("status", {"status": "executing", "message":
+                                      "the model repeated the same tool call; asking it to answer"})
+                reply = await _call_model(spec, transcript, usage, emit, tools_on=False,
+                                          extra=[Message(role="user", content=STUCK_NOTICE)])
+                reply.tool_calls = []
+            else:
+                reply = await _call_model(spec, transcript, usage, emit, tools_on)
             if not tools_on:
                 reply.tool_calls = []
+            signature = _signature(reply.tool_calls)
+            stuck = signature is not None and signature == previous
+            previous = signature
             for call in reply.tool_calls:
                 await emit("tool_use", {"id": call.id, "name": call.name,
                                         "arguments": call.arguments})
