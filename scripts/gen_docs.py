@@ -44,7 +44,19 @@ SETTING_HELP: dict[str, str] = {
     "memory.enabled": "Inject memory into tasks and learn facts after each task.",
     "memory.extract": "auto (LLM extraction except on the local engine), on, or off (patterns only).",
     "auto_resume": "`aura serve` and the daemon resume interrupted tasks when they start.",
+    "web.enabled": "Start the HTTP server with the daemon.",
+    "web.host": "Address `aura serve` binds; anything but loopback needs a token.",
+    "web.port": "Port of `aura serve`.",
+    "web.token": "Bearer token `aura serve` requires (never printed).",
     "storage.synchronous": "SQLite `synchronous` pragma: NORMAL survives crashes, FULL also power loss.",
+    "fallback": "Model ids tried in order when the task's model is unavailable (open circuit, spend limit, 429, 503), e.g. `[\"groq:llama-3.3-70b-versatile\", \"local:gemma3-270m\"]`.",
+    "routing.enabled": "Classify each new task and run it on the model configured for its complexity tier.",
+    "routing.classifier": "Model id that classifies tasks (empty = the default model; `heuristic` = no model call).",
+    "routing.free_only": "Route only to free models (local engines and servers, `:free` ids, zero-priced models).",
+    "routing.tiers.simple": "Model for simple tasks (lookups, one-line answers).",
+    "routing.tiers.standard": "Model for standard tasks (ordinary edits and questions).",
+    "routing.tiers.complex": "Model for complex tasks (multi-file changes, design, long analysis).",
+    "routing.tiers.reasoning": "Model for reasoning tasks (proofs, hard algorithms, deep planning); the top tier.",
 }
 
 

@@ -41,10 +41,17 @@ DEFAULTS: dict[str, JSON] = {
     "context": {"git": True, "window": 0},
     "memory": {"enabled": True, "extract": "auto"},
     "auto_resume": False,
+    "fallback": [],
+    "routing": {
+        "enabled": False,
+        "classifier": None,
+        "free_only": False,
+        "tiers": {"simple": None, "standard": None, "complex": None, "reasoning": None},
+    },
 }
 
 #: Settings that may be set but never printed back in full.
-SECRET_KEYS = frozenset({"token"})
+SECRET_KEYS = frozenset({"token", "web.token"})
 
 
 def _flatten(tree: dict[str, JSON], prefix: str = "") -> dict[str, JSON]:

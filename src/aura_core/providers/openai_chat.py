@@ -165,7 +165,7 @@ class OpenAIChatProvider:
         ) as response:
             async for event in iter_sse(response):
                 if event.data.strip() == "[DONE]":
-                    break
+                    continue  # read to the end so the pooled connection can be reused
                 chunk = self._decode(event.data)
                 if chunk.get("error"):
                     raise error_from_body(

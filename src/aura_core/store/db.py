@@ -13,6 +13,7 @@ from aura_core.errors import ConfigError
 from aura_core.store.mcp import McpStore
 from aura_core.store.memory import MemoryStore
 from aura_core.store.migrations import migrate
+from aura_core.store.providers import ProviderStore
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageStore
 
@@ -29,6 +30,7 @@ class Store:
         tasks: tasks, their messages and events.
         usage: per-call token usage and cost.
         memory: learned facts and per-task memory (compaction state).
+        providers: secrets (ciphertext), custom providers, prices, limits, health, routing.
     """
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -38,6 +40,7 @@ class Store:
         self.usage = UsageStore(db, self.tasks)
         self.memory = MemoryStore(db)
         self.mcp = McpStore(db)
+        self.providers = ProviderStore(db, self.tasks.flush_events)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables and the file size, for ``aura doctor``."""
@@ -65,6 +68,21 @@ class Store:
         self.db.close()
 
 
+def _migrate_locked(db: Database, target: Path) -> None:
+    """Apply migrations while holding a lock file, so two processes never race on them."""
+    if str(target) == ":memory:":
+        migrate(db)
+        return
+    import fcntl
+
+    with open(f"{target}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            migrate(db)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def open_store(path: Path | None = None, *, synchronous: Synchronous = "NORMAL") -> Store:
     """Open (creating if needed) the database at ``path`` and apply pending migrations.
 
@@ -84,7 +102,7 @@ def open_store(path: Path | None = None, *, synchronous: Synchronous = "NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         db = Database(conn)
-        migrate(db)
+        _migrate_locked(db, target)
     except (sqlite3.DatabaseError, OSError) as exc:
         raise ConfigError(f"cannot open the database {target}: {exc}") from exc
     return Store(db, target)

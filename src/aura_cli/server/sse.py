@@ -1,0 +1,58 @@
+"""Server-Sent Events framing: every event as ``id: <seq>`` + ``data: <json>``, resumable."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Request
+from litestar.response import Stream
+
+from aura_core.engine import Engine, TaskHandle
+from aura_core.errors import UsageError
+
+__all__ = ["SSE_HEADERS", "SSE_RESPONSES", "global_stream", "last_event_id", "sse", "task_stream"]
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+#: OpenAPI description of a streaming response, so clients and schemathesis know its type.
+SSE_RESPONSES: dict[str, str] = {"media_type": "text/event-stream"}
+
+
+def frame(event_id: int, data: str) -> bytes:
+    """One SSE message with an id (the JSON payload never contains a raw newline)."""
+    return f"id: {event_id}\ndata: {data}\n\n".encode()
+
+
+def last_event_id(request: Request, default: int) -> int:
+    """Where a client wants to resume: the ``Last-Event-ID`` header, else ``?after=``.
+
+    Raises:
+        UsageError: the value is not an integer.
+    """
+    raw = request.headers.get("last-event-id") or request.query_params.get("after")
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise UsageError(f"Last-Event-ID must be an integer, got {raw[:40]!r}") from None
+
+
+async def task_stream(handle: TaskHandle, after_seq: int | None = None) -> AsyncIterator[bytes]:
+    """A task's events as SSE frames, ending after ``done``; ids are the task's ``seq``."""
+    async for event in handle.events(after_seq):
+        yield frame(event.seq, event.to_json())
+
+
+async def global_stream(engine: Engine, after_id: int) -> AsyncIterator[bytes]:
+    """Every task's events, forever; ids are global positions."""
+    yield b": connected\n\n"
+    async for position, event in engine.events(after_id):
+        yield frame(position, event.to_json())
+
+
+def sse(content: AsyncIterator[bytes], task_id: str | None = None) -> Stream:
+    """Wrap frames in a streaming response (a closed connection leaves the task running)."""
+    headers = dict(SSE_HEADERS)
+    if task_id:
+        headers["X-Aura-Task-Id"] = task_id
+    return Stream(content, media_type="text/event-stream", headers=headers)
