@@ -56,7 +56,7 @@ _aura() {
   done
   local words
   case "$path" in
-    "") words="config doctor mcp memory models run serve task --version --help";;
+    "") words="config doctor mcp memory models run serve task -s --server -t --token --version --help";;
     "config") words="get list path set unset --help";;
     "config get") words="--help";;
     "config list") words="--json --help";;

@@ -39,9 +39,14 @@ app.command("serve")(serve_cmd.serve)
 
 @app.callback()
 def _root(
+    server: str | None = typer.Option(None, "-s", "--server", help="URL of a remote `aura serve` (default: the `server` setting)."),
+    token: str | None = typer.Option(None, "-t", "--token", help="Bearer token for the remote server (or AURA_TOKEN)."),
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     """Run AI agents from your terminal: any provider or a local model, in pipes and CI."""
+    from aura_cli import session
+
+    session.REMOTE_FLAGS.update({"server": server, "token": token})
     if version:
         from aura_core import __version__
 

@@ -10,7 +10,51 @@ from typing import Literal
 
 from aura_cli.render import JsonRenderer, TextRenderer, exit_code_for
 
-__all__ = ["resume_task_cli", "run_task_cli"]
+__all__ = ["REMOTE_FLAGS", "remote_settings", "resume_task_cli", "run_task_cli"]
+
+#: ``-s/--server`` and ``-t/--token`` as given on the command line.
+REMOTE_FLAGS: dict[str, str | None] = {"server": None, "token": None}
+
+
+def remote_settings():  # type: ignore[no-untyped-def]
+    """The remote server to talk to (flags, then the ``server``/``token`` settings), or None."""
+    from aura_core.config import load_config
+    from aura_cli.remote import RemoteSettings
+
+    config = load_config()
+    url = REMOTE_FLAGS.get("server") or config.get("server")
+    if not url:
+        return None
+    token = REMOTE_FLAGS.get("token") or config.get("token")
+    return RemoteSettings(str(url), str(token) if token else None)
+
+
+async def _drive_remote(settings, follow, json_out: bool, verbose: bool) -> int:  # type: ignore[no-untyped-def]
+    from aura_cli.remote import RemoteClient
+
+    client = RemoteClient(settings)
+    renderer = JsonRenderer() if json_out else TextRenderer(verbose=verbose)
+    loop = asyncio.get_running_loop()
+    current = asyncio.current_task()
+    loop.add_signal_handler(signal.SIGINT, lambda: current.cancel() if current else None)
+    status = "failed"
+    task_id = None
+    try:
+        async for event in follow(client):
+            task_id = event.task_id
+            renderer(event)
+            if event.type == "done":
+                status = str(event.data.get("status", "failed"))
+        return exit_code_for(status)
+    except asyncio.CancelledError:
+        if task_id:
+            await client.cancel(task_id)
+            sys.stderr.write(f"aura: interrupted; resume with: aura task resume {task_id[:12]}\n")
+        return 130
+    finally:
+        renderer.close()
+        loop.remove_signal_handler(signal.SIGINT)
+        await client.close()
 
 EMBEDDED_HINT = (
     "aura: using the embedded Gemma 3 270M base model (tiny, weak at reasoning). "
@@ -86,6 +130,16 @@ def run_task_cli(
     json_out: bool, verbose: bool,
 ) -> int:
     """Run a new task to its end; return the process exit code."""
+    remote = remote_settings()
+    if remote is not None:
+        async def follow(client):  # type: ignore[no-untyped-def]
+            task_id = await client.create_task(
+                message, model=model, project=str(project) if project else None, mode=mode,
+                max_steps=max_steps, budget=budget)
+            async for event in client.events(task_id):
+                yield event
+
+        return asyncio.run(_drive_remote(remote, follow, json_out, verbose))
 
     async def start(engine, renderer):  # type: ignore[no-untyped-def]
         _maybe_hint(engine, model, json_out)
@@ -99,6 +153,12 @@ def run_task_cli(
 
 def resume_task_cli(task_id: str, *, json_out: bool, verbose: bool) -> int:
     """Resume a task to its end; return the process exit code."""
+    remote = remote_settings()
+    if remote is not None:
+        def follow(client):  # type: ignore[no-untyped-def]
+            return client.resume_events(task_id)
+
+        return asyncio.run(_drive_remote(remote, follow, json_out, verbose))
 
     async def start(engine, renderer):  # type: ignore[no-untyped-def]
         record = engine.store.tasks.get(task_id)

@@ -31,6 +31,27 @@ def _find(store, task_id: str):  # type: ignore[no-untyped-def]
     return record
 
 
+def _remote(call):  # type: ignore[no-untyped-def]
+    """Run ``call(client)`` against the remote server when one is configured, else None."""
+    from aura_cli.session import remote_settings
+
+    settings = remote_settings()
+    if settings is None:
+        return None
+    import asyncio
+
+    from aura_cli.remote import RemoteClient
+
+    async def go():  # type: ignore[no-untyped-def]
+        client = RemoteClient(settings)
+        try:
+            return await call(client)
+        finally:
+            await client.close()
+
+    return asyncio.run(go())
+
+
 def _age(ts: float) -> str:
     import time
 
@@ -57,8 +78,14 @@ def list_tasks(
         status = "interrupted"
     if status is not None and status not in TASK_STATUSES:
         raise UsageError(f"unknown status {status!r} (one of: {', '.join(TASK_STATUSES)})")
-    store = _store()
-    rows = store.tasks.list(status=status, limit=limit, offset=offset)  # type: ignore[arg-type]
+    remote = _remote(lambda c: c.list_tasks(status=status, limit=limit, offset=offset))
+    if remote is not None:
+        from aura_core.store.tasks import TaskRecord
+
+        rows = [TaskRecord(**{k: v for k, v in r.items() if k in TaskRecord.__slots__})  # type: ignore[attr-defined]
+                for r in remote]
+    else:
+        rows = _store().tasks.list(status=status, limit=limit, offset=offset)  # type: ignore[arg-type]
     if json_out:
         typer.echo(json.dumps([r.to_dict() for r in rows], indent=2))
         return
@@ -79,9 +106,22 @@ def list_tasks(
     Console().print(table)
 
 
+def _is_remote() -> bool:
+    from aura_cli.session import remote_settings
+
+    return remote_settings() is not None
+
+
 @app.command("show")
 def show(task_id: str, json_out: JsonFlag = False) -> None:
     """Show a task and its transcript."""
+    if _is_remote():
+        async def both(c):  # type: ignore[no-untyped-def]
+            return await c.get_task(task_id), await c.messages(task_id)
+
+        task, messages = _remote(both)
+        typer.echo(json.dumps({**task, "messages": messages}, indent=2))
+        return
     store = _store()
     record = _find(store, task_id)
     messages = store.tasks.messages(record.id)
@@ -134,6 +174,9 @@ def resume(
 @app.command("delete")
 def delete(task_id: str, json_out: JsonFlag = False) -> None:
     """Delete a task with its transcript and events."""
+    if _remote(lambda c: c.delete_task(task_id)) is not None or _is_remote():
+        typer.echo(json.dumps({"deleted": task_id}) if json_out else f"deleted {task_id[:12]}")
+        return
     store = _store()
     record = _find(store, task_id)
     if record.status == "executing":
