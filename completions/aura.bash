@@ -92,7 +92,7 @@ _aura() {
     "models status") words="--json --help";;
     "models test") words="--help";;
     "models use") words="--help";;
-    "run") words="-m --model -p --project --chat --plan --max-steps --budget --json -v --verbose --help";;
+    "run") words="-m --model -p --project --chat --plan --max-steps --budget --tools --json -v --verbose --help";;
     "serve") words="--host --port --token --allow-host --help";;
     "task") words="delete list resume show --help";;
     "task delete") words="--json --help";;

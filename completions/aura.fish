@@ -117,6 +117,7 @@ complete -c aura -n '__fish_seen_subcommand_from run' -l chat -d 'Chat only: no 
 complete -c aura -n '__fish_seen_subcommand_from run' -l plan -d 'Write a plan first, then carry it out.'
 complete -c aura -n '__fish_seen_subcommand_from run' -l max-steps -d 'Model calls allowed.'
 complete -c aura -n '__fish_seen_subcommand_from run' -l budget -d 'Stop the task when its cost reaches this many USD.'
+complete -c aura -n '__fish_seen_subcommand_from run' -l tools -d 'Comma-separated tool names the task may use (default: all;  '
 complete -c aura -n '__fish_seen_subcommand_from run' -l json -d 'Print NDJSON events on stdout.'
 complete -c aura -n '__fish_seen_subcommand_from run' -s v -d 'Show tool inputs and outputs.'
 complete -c aura -n '__fish_seen_subcommand_from run' -l verbose -d 'Show tool inputs and outputs.'

@@ -127,7 +127,7 @@ def _prepare_embedded(quiet: bool) -> None:
 def run_task_cli(
     message: str, *, model: str | None, project: Path | None,
     mode: Literal["agent", "chat", "plan"], max_steps: int | None, budget: float | None,
-    json_out: bool, verbose: bool,
+    json_out: bool, verbose: bool, tools: list[str] | None = None,
 ) -> int:
     """Run a new task to its end; return the process exit code."""
     remote = remote_settings()
@@ -145,7 +145,7 @@ def run_task_cli(
         _maybe_hint(engine, model, json_out)
         return await engine.start_task(
             message, model=model, project=project, mode=mode, max_steps=max_steps,
-            budget=budget,
+            budget=budget, tools=tools,
         )
 
     return asyncio.run(_drive(start, json_out, verbose))

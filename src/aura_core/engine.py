@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -153,11 +154,13 @@ class Engine:
         budget: float | None = None,
         max_steps: int | None = None,
         parent_id: str | None = None,
+        tools: Sequence[str] | None = None,
     ) -> TaskHandle:
         """Create a task and start running it in the background.
 
         Raises:
-            UsageError: empty message or a project directory that does not exist.
+            UsageError: empty message, a project directory that does not exist, or an
+                unknown tool name in ``tools``.
             NotFoundError: unknown model or provider.
         """
         if not message.strip():
@@ -167,6 +170,11 @@ class Engine:
             raise UsageError(f"project directory not found: {project}")
         model_id = model or self.default_model()
         self.resolve(model_id)  # fail before anything is stored
+        if tools is not None:
+            unknown = sorted(set(tools) - set(self.tools.names()))
+            if unknown:
+                raise UsageError(f"unknown tool(s): {', '.join(unknown)} "
+                                 f"(available: {', '.join(self.tools.names())})")
         content = message
         for path in attachments:
             content += "\n\n" + _attachment_block(path)
@@ -174,6 +182,7 @@ class Engine:
             id=uuid.uuid4().hex, title=_title(message), status="pending", mode=mode,
             model=model_id, project_path=str(root), role=role, parent_id=parent_id,
             max_steps=int(max_steps or self.config.get("max_steps") or 25), budget=budget,
+            tools=json.dumps(list(tools)) if tools is not None else None,
         )
         self.store.tasks.create(record)
         self.store.tasks.add_message(record.id, Message(role="user", content=content))
@@ -305,6 +314,8 @@ class Engine:
             model_name = provider.serving.model
             await emit("status", {"status": "executing", "model": model_id, **route})
             tools = self.tools if record.mode != "chat" else ToolRegistry()
+            if record.tool_names() is not None and record.mode != "chat":
+                tools = tools.subset(record.tool_names() or [])
             root = Path(record.project_path)
             allowed = tuple(Path(p).expanduser() for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
             spec = RunSpec(

@@ -92,3 +92,17 @@ def test_config_commands(cli_env: dict[str, str]) -> None:
     assert "local.n_ctx" in listing and "env" in listing
     path = Path(aura(["config", "path"], cli_env).stdout.strip())
     assert json.loads(path.read_text())["local"]["n_ctx"] == 2048
+
+
+def test_tools_flag_limits_what_the_model_sees(cli_env: dict[str, str], project: Path, write_script) -> None:  # type: ignore[no-untyped-def]
+    model = write_script([
+        {"tool_calls": [{"name": "bash", "arguments": {"command": "echo hi"}}]},
+        {"text": "done"},
+    ])
+    proc = aura(["run", "--json", "--tools", "read_file,list_dir", "-m", model, "-p", str(project),
+                 "x"], cli_env)
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    result = next(e for e in events if e["type"] == "tool_result")
+    assert result["is_error"] and "unknown tool: bash (available: list_dir, read_file)" in result["content"]
+    bad = aura(["run", "--tools", "nosuch", "-m", model, "-p", str(project), "x"], cli_env)
+    assert bad.returncode == 2 and "unknown tool(s): nosuch" in bad.stderr

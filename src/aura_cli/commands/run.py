@@ -19,6 +19,7 @@ def run(
     plan: Annotated[bool, typer.Option("--plan", help="Write a plan first, then carry it out.")] = False,
     max_steps: Annotated[int | None, typer.Option("--max-steps", min=1, help="Model calls allowed.")] = None,
     budget: Annotated[float | None, typer.Option("--budget", min=0.0, help="Stop the task when its cost reaches this many USD.")] = None,
+    tools: Annotated[str | None, typer.Option("--tools", help="Comma-separated tool names the task may use (default: all; '' for none).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print NDJSON events on stdout.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show tool inputs and outputs.")] = False,
 ) -> None:
@@ -42,5 +43,6 @@ def run(
     code = run_task_cli(
         message, model=model, project=project, mode=mode, max_steps=max_steps, budget=budget,
         json_out=json_out, verbose=verbose,
+        tools=[t.strip() for t in tools.split(",") if t.strip()] if tools is not None else None,
     )
     raise typer.Exit(code)

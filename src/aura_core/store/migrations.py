@@ -220,3 +220,8 @@ def m003_providers(db: Database) -> None:
     db["routing_decisions"].create_index(["task_id"])
     db["routing_decisions"].create_index(["created_at"])
     db["usage"].create_index(["provider", "created_at"])
+
+
+@migration
+def m005_task_tools(db: Database) -> None:
+    db["tasks"].add_column("tools", str)

@@ -43,6 +43,11 @@ class TaskRecord:
     created_at: float = 0.0
     updated_at: float = 0.0
     finished_at: float | None = None
+    tools: str | None = None  # JSON list of tool names the task may use; None = all
+
+    def tool_names(self) -> list[str] | None:
+        """The task's tool selection, or None for every available tool."""
+        return json.loads(self.tools) if self.tools else None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
