@@ -50,11 +50,13 @@ _aura() {
       "task list") path="task list";;
       "task resume") path="task resume";;
       "task show") path="task show";;
+      "usage") path="usage";;
+      "usage routing") path="usage routing";;
     esac
   done
   local words
   case "$path" in
-    "") words="config doctor mcp memory models run serve task -s --server -t --token --version --help";;
+    "") words="config doctor mcp memory models run serve task usage -s --server -t --token --version --help";;
     "config") words="get list path set unset --help";;
     "config get") words="--help";;
     "config list") words="--json --help";;
@@ -99,6 +101,8 @@ _aura() {
     "task list") words="--status --interrupted --limit --offset --json --help";;
     "task resume") words="--json -v --verbose --help";;
     "task show") words="--json --help";;
+    "usage") words="routing --json --help";;
+    "usage routing") words="--json --help";;
   esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
   [[ ${#COMPREPLY[@]} -eq 0 ]] && COMPREPLY=($(compgen -f -- "$cur"))

@@ -15,6 +15,7 @@ from aura_cli.commands import models as models_cmd
 from aura_cli.commands import run as run_cmd
 from aura_cli.commands import serve as serve_cmd
 from aura_cli.commands import task as task_cmd
+from aura_cli.commands import usage as usage_cmd
 
 __all__ = ["app", "run"]
 
@@ -33,6 +34,7 @@ app.add_typer(models_cmd.app, name="models")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(memory_cmd.app, name="memory")
 app.add_typer(mcp_cmd.app, name="mcp")
+app.add_typer(usage_cmd.app, name="usage")
 app.command("doctor")(doctor_cmd.doctor)
 app.command("serve")(serve_cmd.serve)
 

@@ -105,6 +105,10 @@ class Engine:
         self._tools = tools
         self._providers: dict[str, Provider] = {}
         self._mcp: McpManager | None = None
+        from aura_core.providers.health import HealthRegistry
+
+        #: Circuit breakers per provider, shared by every task of this engine.
+        self.health = HealthRegistry(rows=self.store.providers)
         self._running: dict[str, asyncio.Task[RunOutcome]] = {}
         self.store.tasks.recover_orphans()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -12,11 +13,11 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import null
-from support import AURA
 from typer.testing import CliRunner
 
 from aura_cli.commands.models import app
 from aura_core.providers.catalog import load_catalog
+from support import AURA
 
 KEY = "sk-live-ZXY987secretVALUE6543"
 
@@ -38,22 +39,35 @@ class FakeOpenAI(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.seen.append({"path": self.path, "auth": self.headers.get("Authorization", "")})
-        body = {"object": "list", "data": [{"id": "fake-model", "object": "model"},
-                                           {"id": "fake-large", "object": "model"}]}
+        body = {
+            "object": "list",
+            "data": [
+                {"id": "fake-model", "object": "model"},
+                {"id": "fake-large", "object": "model"},
+            ],
+        }
         self._send(200, json.dumps(body).encode(), "application/json")
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length", 0))
         payload = json.loads(self.rfile.read(length))
-        self.seen.append({"path": self.path, "auth": self.headers.get("Authorization", ""),
-                          "model": payload["model"]})
+        self.seen.append(
+            {
+                "path": self.path,
+                "auth": self.headers.get("Authorization", ""),
+                "model": payload["model"],
+            }
+        )
         base = {"id": "c1", "object": "chat.completion.chunk", "model": payload["model"]}
         chunks = [
             {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hello"}}]},
             {**base, "choices": [{"index": 0, "delta": {"content": " from mybox"}}]},
             {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-            {**base, "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 3,
-                                               "total_tokens": 15}},
+            {
+                **base,
+                "choices": [],
+                "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15},
+            },
         ]
         body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
         self._send(200, body.encode(), "text/event-stream")
@@ -121,7 +135,9 @@ def test_key_set_rm_and_list_never_show_the_key() -> None:
 
 
 def test_custom_provider_key_works_for_a_run_and_is_never_readable(
-        server: str, aura_home: Path, cli_env: dict[str, str]) -> None:
+    server: str, aura_home: Path, cli_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     added = invoke(["add-provider", "mybox", "--base-url", server, "--wire", "openai_chat"])
     assert added.exit_code == 0, added.output
     stored = invoke(["key", "set", "mybox"], stdin=KEY + "\n")
@@ -134,11 +150,16 @@ def test_custom_provider_key_works_for_a_run_and_is_never_readable(
     assert tested.exit_code == 0 and "mybox: ok, 2 models" in tested.output
     models = invoke(["list", "mybox"])
     assert "mybox:fake-model" in models.output
+    assert invoke(["use", "mybox:fake-model"]).exit_code == 0  # writes config.json
 
-    env = {**cli_env, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-           "AURA_DEBUG": "1"}
-    run = subprocess.run([*AURA, "run", "-m", "mybox:fake-model", "--chat", "--json", "hi"],
-                         capture_output=True, text=True, env=env, timeout=120)
+    env = {**cli_env, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "AURA_DEBUG": "1"}
+    run = subprocess.run(
+        [*AURA, "run", "--chat", "--json", "hi"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     events = [json.loads(line) for line in run.stdout.splitlines()]
     assert "".join(e["text"] for e in events if e["type"] == "text") == "Hello from mybox"
@@ -148,10 +169,9 @@ def test_custom_provider_key_works_for_a_run_and_is_never_readable(
     assert chat[-1]["auth"] == f"Bearer {KEY}" and chat[-1]["model"] == "fake-model"
 
     # the key is in no file under AURA_HOME (config, database, WAL, logs) and no output
-    assert KEY not in run.stdout + run.stderr
+    assert KEY not in run.stdout + run.stderr and KEY not in caplog.text
     files = [p for p in aura_home.rglob("*") if p.is_file()]
-    assert any(p.name == "config.json" for p in files) or True
-    assert any(p.suffix == ".db" for p in files)
+    assert {"config.json", "aura-workshop.db"} <= {p.name for p in files}
     for path in files:
         assert KEY.encode() not in path.read_bytes(), path
 

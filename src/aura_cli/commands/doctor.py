@@ -23,6 +23,15 @@ def _version(name: str) -> str | None:
         return None
 
 
+def _secrets_backend() -> str:
+    try:
+        from aura_core.secrets import backend_name
+
+        return backend_name()
+    except Exception as exc:  # noqa: BLE001 - doctor reports, it does not fail
+        return f"unavailable: {exc}"
+
+
 def collect() -> dict[str, object]:
     """Gather the doctor report."""
     from aura_core import __version__, paths
@@ -55,6 +64,7 @@ def collect() -> dict[str, object]:
             "detail": sandbox.reason,
             "network": "allowed" if config.get("tools.allow_network") else "blocked",
         },
+        "secrets": {"backend": _secrets_backend()},
         "model": {
             "default": str(config.get("model") or DEFAULT_MODEL),
             "embedded_ready": embedded_model_ready(),
@@ -92,6 +102,7 @@ def doctor(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     else:
         c.print(f"{bad} sandbox: unavailable — {sb['detail']}; shell commands run unsandboxed "  # type: ignore[index]
                 "(install bubblewrap)")
+    c.print(f"{ok} secrets: {report['secrets']['backend']}")  # type: ignore[index]
     m = report["model"]
     ready = "ready" if m["embedded_ready"] else "prepared on first run"  # type: ignore[index]
     c.print(f"{ok} default model: {m['default']} · embedded model {ready}")  # type: ignore[index]

@@ -132,8 +132,9 @@ class ProviderStore:
 
     def customs(self) -> list[CustomProviderRow]:
         """Every custom provider, by name."""
-        return [CustomProviderRow(**r) for r in self.db["custom_providers"].rows_where(
-            order_by="name")]
+        return [
+            CustomProviderRow(**r) for r in self.db["custom_providers"].rows_where(order_by="name")
+        ]
 
     def remove_custom(self, name: str) -> bool:
         """Delete a custom provider; False when it did not exist."""
@@ -146,7 +147,8 @@ class ProviderStore:
         """Store a user's price for a model."""
         with self.db.conn:
             self.db["price_overrides"].upsert(
-                {**asdict(row), "updated_at": time.time()}, pk=("provider", "model"))
+                {**asdict(row), "updated_at": time.time()}, pk=("provider", "model")
+            )
 
     def prices(self) -> list[PriceRow]:
         """Every user price override."""
@@ -174,8 +176,7 @@ class ProviderStore:
 
     def limits(self) -> list[SpendLimitRow]:
         """Every monthly limit."""
-        return [SpendLimitRow(**r) for r in self.db["spend_limits"].rows_where(
-            order_by="provider")]
+        return [SpendLimitRow(**r) for r in self.db["spend_limits"].rows_where(order_by="provider")]
 
     def remove_limit(self, provider: str) -> bool:
         """Delete a provider's limit; False when it had none."""
@@ -186,8 +187,9 @@ class ProviderStore:
     def mark_alerted(self, provider: str, month: str) -> None:
         """Remember that this month's alert for ``provider`` was raised."""
         with self.db.conn:
-            self.db.execute("UPDATE spend_limits SET alerted_month = ? WHERE provider = ?",
-                            [month, provider])
+            self.db.execute(
+                "UPDATE spend_limits SET alerted_month = ? WHERE provider = ?", [month, provider]
+            )
 
     def spent_since(self, provider: str, since: float) -> float:
         """USD recorded for ``provider`` since the timestamp ``since``."""
@@ -218,8 +220,11 @@ class ProviderStore:
 
     def route_for(self, task_id: str) -> RouteRow | None:
         """The decision made for a task, if any."""
-        rows = list(self.db["routing_decisions"].rows_where(
-            "task_id = ?", [task_id], order_by="id desc", limit=1))
+        rows = list(
+            self.db["routing_decisions"].rows_where(
+                "task_id = ?", [task_id], order_by="id desc", limit=1
+            )
+        )
         return RouteRow(**{k: v for k, v in rows[0].items() if k != "id"}) if rows else None
 
     def routes(self, since: float = 0.0) -> list[RouteRow]:
@@ -227,7 +232,8 @@ class ProviderStore:
         return [
             RouteRow(**{k: v for k, v in r.items() if k != "id"})
             for r in self.db["routing_decisions"].rows_where(
-                "created_at >= ?", [since], order_by="id")
+                "created_at >= ?", [since], order_by="id"
+            )
         ]
 
     def task_usage(self, task_id: str) -> list[dict[str, float]]:
@@ -235,10 +241,11 @@ class ProviderStore:
         self._flush()
         cur = self.db.execute(
             "SELECT input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost "
-            "FROM usage WHERE task_id = ?", [task_id])
+            "FROM usage WHERE task_id = ?",
+            [task_id],
+        )
         keys = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost")
         return [dict(zip(keys, (r or 0 for r in row), strict=True)) for row in cur]
-
 
 
 def provider_rows(store: object) -> ProviderStore:

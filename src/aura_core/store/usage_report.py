@@ -31,8 +31,7 @@ class UsageTotals:
     @classmethod
     def from_row(cls, row: tuple[int, int, int, int, int, float]) -> UsageTotals:
         """Build from a ``_SUMS`` row."""
-        return cls(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]),
-                   float(row[5]))
+        return cls(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), float(row[5]))
 
 
 def day_start(now: float | None = None) -> float:
@@ -55,8 +54,9 @@ class UsageReport:
 
     def totals(self, since: float = 0.0) -> UsageTotals:
         """Sums of every call recorded since ``since``."""
-        row = self.db.execute(f"SELECT {_SUMS} FROM usage WHERE created_at >= ?",
-                              [since]).fetchone()
+        row = self.db.execute(
+            f"SELECT {_SUMS} FROM usage WHERE created_at >= ?", [since]
+        ).fetchone()
         return UsageTotals.from_row(row)
 
     def grouped(self, column: str, since: float = 0.0) -> dict[str, UsageTotals]:
@@ -69,7 +69,9 @@ class UsageReport:
         key = "provider" if column == "provider" else "provider || ':' || model"
         cur = self.db.execute(
             f"SELECT {key} AS k, {_SUMS} FROM usage WHERE created_at >= ? GROUP BY k "
-            "ORDER BY SUM(cost) DESC, k", [since])
+            "ORDER BY SUM(cost) DESC, k",
+            [since],
+        )
         return {str(row[0]): UsageTotals.from_row(row[1:]) for row in cur}
 
     def daily(self, days: int = 14, now: float | None = None) -> list[tuple[str, UsageTotals]]:
@@ -81,6 +83,7 @@ class UsageReport:
             end = start + timedelta(days=1)
             row = self.db.execute(
                 f"SELECT {_SUMS} FROM usage WHERE created_at >= ? AND created_at < ?",
-                [start.timestamp(), end.timestamp()]).fetchone()
+                [start.timestamp(), end.timestamp()],
+            ).fetchone()
             out.append((start.strftime("%Y-%m-%d"), UsageTotals.from_row(row)))
         return out
