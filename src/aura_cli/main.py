@@ -22,7 +22,8 @@ __all__ = ["app", "run"]
 app = typer.Typer(
     name="aura",
     help="Run AI agents from your terminal: any provider or a local model, in pipes and CI.",
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -41,6 +42,7 @@ app.command("serve")(serve_cmd.serve)
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     server: str | None = typer.Option(None, "-s", "--server", help="URL of a remote `aura serve` (default: the `server` setting)."),
     token: str | None = typer.Option(None, "-t", "--token", help="Bearer token for the remote server (or AURA_TOKEN)."),
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
@@ -49,6 +51,14 @@ def _root(
     from aura_cli import session
 
     session.REMOTE_FLAGS.update({"server": server, "token": token})
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from aura_cli.commands.tui import open_tui
+
+            open_tui()
+            raise typer.Exit(0)
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
     if version:
         from aura_core import __version__
 

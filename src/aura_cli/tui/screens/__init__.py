@@ -1,0 +1,1 @@
+"""Screens of the TUI: the workspace and its modal dialogs."""

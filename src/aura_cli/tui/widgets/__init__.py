@@ -1,0 +1,1 @@
+"""Widgets of the TUI, one widget a module."""
