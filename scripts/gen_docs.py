@@ -26,6 +26,7 @@ SETTING_HELP: dict[str, str] = {
     "thinking": "Reasoning effort asked of models that support it: off, low, medium, high.",
     "tools.sandbox": "Run `bash` tool commands inside bubblewrap when it is available.",
     "tools.allow_network": "Let sandboxed shell commands reach the network.",
+    "tools.require_approval": "Tools whose calls wait for your approval (e.g. `[\"bash\", \"write_file\"]`); the TUI asks for bash, write_file and edit_file.",
     "tools.allowed_roots": "Extra directories tools may read and write besides the project root.",
     "local.n_ctx": "Context window of the local model, in tokens.",
     "local.n_threads": "CPU threads for local inference (empty = all cores).",

@@ -83,6 +83,9 @@ async def _drive(start, json_out: bool, verbose: bool) -> int:  # type: ignore[n
         try:
             async for event in handle.events():
                 renderer(event)
+                if event.type == "approval" and event.data.get("decision") is None:
+                    decision = await _ask_approval(event)
+                    engine.approve(str(event.data["approval_id"]), decision)
                 if event.type == "done":
                     status = str(event.data.get("status", "failed"))
         except asyncio.CancelledError:
@@ -96,6 +99,28 @@ async def _drive(start, json_out: bool, verbose: bool) -> int:  # type: ignore[n
         loop.remove_signal_handler(signal.SIGINT)
         loop.remove_signal_handler(signal.SIGTERM)
         await engine.shutdown()
+
+
+async def _ask_approval(event) -> str:  # type: ignore[no-untyped-def]
+    """Ask on the terminal whether a tool call may run (deny when nobody can answer)."""
+    import json
+
+    tool = event.data.get("tool")
+    args = json.dumps(event.data.get("arguments"), ensure_ascii=False)
+    try:
+        tty = open("/dev/tty", "r+")  # noqa: SIM115 - closed below
+    except OSError:
+        sys.stderr.write(f"aura: {tool} needs approval but there is no terminal to ask; denied\n")
+        return "deny"
+
+    def prompt() -> str:
+        with tty:
+            tty.write(f"\nAllow {tool} {args[:300]}? [y]es once / [a]lways / [N]o: ")
+            tty.flush()
+            answer = tty.readline().strip().lower()
+        return {"y": "once", "yes": "once", "a": "always", "always": "always"}.get(answer, "deny")
+
+    return await asyncio.to_thread(prompt)
 
 
 def _maybe_hint(engine, model: str | None, json_out: bool) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ DEFAULTS: dict[str, JSON] = {
     "max_steps": 25,
     "max_concurrent_tools": 4,
     "thinking": "off",
-    "tools": {"sandbox": True, "allow_network": False, "allowed_roots": []},
+    "tools": {"sandbox": True, "allow_network": False, "allowed_roots": [],
+              "require_approval": []},
     "local": {
         "n_ctx": 4096,
         "n_threads": None,

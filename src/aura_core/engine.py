@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from aura_core.approval import PendingApprovals
 from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
 from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
 from aura_core.bus import EventBus
@@ -105,6 +106,10 @@ class Engine:
         self._tools = tools
         self._providers: dict[str, Provider] = {}
         self._mcp: McpManager | None = None
+        #: Tool calls waiting for a human; answered through :meth:`approve`.
+        self.approvals = PendingApprovals()
+        #: Tools that need approval; None = the ``tools.require_approval`` setting.
+        self.require_approval: frozenset[str] | None = None
         from aura_core.providers.health import HealthRegistry
 
         #: Circuit breakers per provider, shared by every task of this engine.
@@ -232,6 +237,20 @@ class Engine:
                 handles.append(self._launch(record))
         return handles
 
+    def approve(self, approval_id: str, decision: str) -> None:
+        """Answer a pending tool approval: ``once``, ``always`` (this tool, this task) or ``deny``.
+
+        Raises:
+            NotFoundError: no such pending approval.
+            UsageError: an unknown decision.
+        """
+        self.approvals.answer(approval_id, decision)
+
+    def _approval_tools(self) -> frozenset[str]:
+        if self.require_approval is not None:
+            return self.require_approval
+        return frozenset(str(t) for t in (self.config.get("tools.require_approval") or []))  # type: ignore[union-attr]
+
     async def cancel(self, task_id: str) -> bool:
         """Cancel a running task (it becomes ``interrupted``); False if it was not running."""
         runner = self._running.get(task_id)
@@ -339,6 +358,8 @@ class Engine:
                 budget=record.budget,
                 cost=cost,
                 memory=self.store.memory,
+                approvals=self.approvals,
+                require_approval=self._approval_tools(),
                 context_window=context_window(provider.name, self.config),
                 project=record.project_path,
                 sampling=Sampling(),

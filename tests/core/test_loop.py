@@ -221,3 +221,28 @@ async def test_a_model_repeating_the_same_call_is_asked_to_answer(project: Path)
     assert provider.requests[2].tools == []  # the third call could only answer
     assert "Do not call it again" in provider.requests[2].messages[-1].content
     await engine.shutdown()
+
+
+async def test_tools_needing_approval_wait_for_a_decision(project: Path) -> None:
+    engine, _ = make_engine([
+        Turn(tool_calls=[{"id": "a", "name": "echo", "arguments": {"text": "one"}}]),
+        Turn(tool_calls=[{"id": "b", "name": "echo", "arguments": {"text": "two"}}]),
+        Turn(tool_calls=[{"id": "c", "name": "echo", "arguments": {"text": "three"}}]),
+        Turn(text="end"),
+    ])
+    engine.require_approval = frozenset({"echo"})
+    handle = await engine.start_task("x", model="scripted:x", project=project)
+    answers = iter(["deny", "always"])
+    events = []
+    async for event in handle.events():
+        events.append(event)
+        if event.type == "approval" and event.data["decision"] is None:
+            engine.approve(str(event.data["approval_id"]), next(answers))
+    results = {e.data["id"]: e.data for e in events if e.type == "tool_result"}
+    assert results["a"]["is_error"] and "denied" in str(results["a"]["content"])
+    assert results["b"]["content"] == "echo: two"
+    assert results["c"]["content"] == "echo: three"  # "always" needs no second question
+    asked = [e for e in events if e.type == "approval" and e.data["decision"] is None]
+    assert [e.data["id"] for e in asked] == ["a", "b"]
+    assert events[-1].data["status"] == "completed"
+    await engine.shutdown()

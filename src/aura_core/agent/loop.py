@@ -11,6 +11,7 @@ from typing import Literal
 
 from aura_core.agent import compaction
 from aura_core.agent.context import PLAN_INSTRUCTION
+from aura_core.approval import PendingApprovals
 from aura_core.errors import AuraError, BudgetExceeded, ProviderError
 from aura_core.events import Event, EventType, JSONValue
 from aura_core.messages import Message, ToolCall
@@ -73,6 +74,8 @@ class RunSpec:
         sampling / thinking: passed to the provider.
         cost: prices one call's usage in USD.
         memory: where compaction state lives; None disables compaction.
+        approvals / require_approval: tools in ``require_approval`` wait for a human
+            decision through ``approvals`` before they run.
         context_window: the model's window in tokens (0: never compact).
         project: the project path, for facts flushed before compaction.
     """
@@ -91,6 +94,8 @@ class RunSpec:
     thinking: ThinkingLevel = "off"
     cost: CostFn = lambda provider, model, usage: 0.0
     memory: MemoryStore | None = None
+    approvals: PendingApprovals | None = None
+    require_approval: frozenset[str] = frozenset()
     context_window: int = 0
     project: str | None = None
 
@@ -215,6 +220,9 @@ async def _run_tools(
             if found is None:
                 known = ", ".join(spec.tools.names()) or "none"
                 result = ToolResult(f"unknown tool: {call.name} (available: {known})", True)
+            elif not await _approved(spec, call, emit):
+                result = ToolResult("The user denied this tool call. Do not retry it; ask or "
+                                    "take another approach.", is_error=True)
             else:
                 result = await found.run(call.arguments, spec.tool_ctx)
             duration = (time.perf_counter() - started) * 1000
@@ -260,6 +268,22 @@ async def maybe_compact(spec: RunSpec, transcript: Transcript, emit: Emit, *, fo
                            "tokens_after": result.tokens_after, "window": window},
         })
     return result
+
+
+async def _approved(spec: RunSpec, call: ToolCall, emit: Emit) -> bool:
+    """Ask for approval when the tool needs it; True when the call may run."""
+    approvals = spec.approvals
+    if approvals is None or call.name not in spec.require_approval:
+        return True
+    if approvals.allowed_always(spec.task_id, call.name):
+        return True
+    request = approvals.open(spec.task_id, call.name, call.arguments)
+    await emit("approval", {"approval_id": request.id, "id": call.id, "tool": call.name,
+                            "arguments": call.arguments, "decision": None})
+    decision = await approvals.wait(request)
+    await emit("approval", {"approval_id": request.id, "id": call.id, "tool": call.name,
+                            "arguments": call.arguments, "decision": decision})
+    return decision != "deny"
 
 
 def _check_budget(spec: RunSpec, usage: UsageStore) -> None:
