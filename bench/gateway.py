@@ -5,8 +5,13 @@ another, routing ``mock:gpt-mock`` to it through the OpenAI chat adapter. The Li
 runs too when ``bench/.venv-litellm`` holds it (``python -m venv bench/.venv-litellm &&
 bench/.venv-litellm/bin/pip install 'litellm[proxy]'``). The same client measures, alternately:
 single-request latency (p50/p99, minus the direct-to-mock latency = added latency) and
-requests/s at concurrency 50. Also reported: resident memory and time to first answer.
+requests/s at concurrency 50. Throughput is driven by ``wrk`` when it is installed (Debian
+package ``wrk``): a Python client tops out near the rate it measures on 2 cores, so it would
+measure itself. Each server's CPU time per request during that run is printed too, a number
+that holds up on a busy machine. Also reported: resident memory and time to first answer.
 Targets: >= 10x LiteLLM's throughput, <= 3 ms added p50, <= 1/4 of its memory.
+``BENCH_UPSTREAM=aiohttp`` gives Aura's provider an httpx client on an aiohttp transport
+(package ``httpx-aiohttp``), to measure that change before the core adopts it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 LITELLM = HERE / ".venv-litellm" / "bin" / "litellm"
 SINGLE = int(os.environ.get("BENCH_SINGLE", "300"))
 TOTAL = int(os.environ.get("BENCH_TOTAL", "3000"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+WRK = shutil.which("wrk")
 CONCURRENCY = 50
 BODY = {"model": "mock:gpt-mock", "messages": [{"role": "user", "content": "hi"}]}
 REPLY = {
@@ -98,7 +107,13 @@ def serve_aura(port: int, upstream: str) -> None:
     from aura_core.providers.openai_chat import OpenAIChatProvider
 
     engine = Engine()
-    engine.register_provider(OpenAIChatProvider("mock", upstream + "/v1", "sk-mock"))
+    client = None
+    if os.environ.get("BENCH_UPSTREAM") == "aiohttp":
+        # What the proposed core change (an aiohttp transport under httpx) would give.
+        from httpx_aiohttp import HttpxAiohttpClient
+
+        client = HttpxAiohttpClient(timeout=httpx.Timeout(300.0, connect=10.0))
+    engine.register_provider(OpenAIChatProvider("mock", upstream + "/v1", "sk-mock", client=client))
     uvicorn.run(
         create_app(engine), host="127.0.0.1", port=port, log_level="warning", access_log=False
     )
@@ -145,7 +160,7 @@ async def single(
     return elapsed * 1000, float(response.headers.get("x-aura-overhead-ms", "nan"))
 
 
-async def throughput(url: str, headers: dict[str, str]) -> float:
+async def _httpx_throughput(url: str, headers: dict[str, str]) -> float:
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         remaining = TOTAL
@@ -161,12 +176,55 @@ async def throughput(url: str, headers: dict[str, str]) -> float:
         return TOTAL / (time.perf_counter() - t)
 
 
+def _wrk_throughput(url: str, headers: dict[str, str]) -> tuple[float, int]:
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(BODY))}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    lines.append('wrk.headers["Content-Type"] = "application/json"')
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    try:
+        out = subprocess.run(
+            [WRK or "wrk", "-t1", f"-c{CONCURRENCY}", f"-d{WRK_SECONDS}s", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            timeout=WRK_SECONDS + 60,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in out or "Socket errors" in out:
+        sys.exit(f"wrk saw failed requests against {url}:\n{out}")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
+    if rps is None or done is None:
+        sys.exit(f"could not read wrk's output:\n{out}")
+    return float(rps.group(1)), int(done.group(1))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def throughput(url: str, headers: dict[str, str], pid: int) -> tuple[float, float]:
+    """Requests/s at concurrency 50, and the server's CPU milliseconds per request."""
+    before = cpu_seconds(pid)
+    if WRK:
+        rps, count = await asyncio.to_thread(_wrk_throughput, url, headers)
+    else:
+        rps, count = await _httpx_throughput(url, headers), TOTAL
+    return rps, (cpu_seconds(pid) - before) * 1000 / max(count, 1)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def measure(targets: dict[str, tuple[str, dict[str, str]]]) -> dict[str, dict[str, float]]:
+async def measure(
+    targets: dict[str, tuple[str, dict[str, str]]], pids: dict[str, int]
+) -> dict[str, dict[str, float]]:
     lat: dict[str, list[float]] = {name: [] for name in targets}
     own: list[float] = []
     async with httpx.AsyncClient(timeout=30) as client:
@@ -183,7 +241,7 @@ async def measure(targets: dict[str, tuple[str, dict[str, str]]]) -> dict[str, d
     out["aura"]["header_p50"] = statistics.median(own)
     for name, (url, headers) in targets.items():
         if name != "direct":
-            out[name]["rps"] = await throughput(url, headers)
+            out[name]["rps"], out[name]["cpu_ms"] = await throughput(url, headers, pids[name])
     return out
 
 
@@ -216,14 +274,16 @@ def main() -> None:
         targets["litellm"] = (f"http://127.0.0.1:{port}/v1/chat/completions", auth)
         startup["litellm"] = wait_ready(targets["litellm"][0], procs["litellm"], auth)
     try:
-        results = asyncio.run(measure(targets))
+        pids = {name: proc.pid for name, proc in procs.items()}
+        results = asyncio.run(measure(targets, pids))
         memory = {name: rss_mb(procs[name].pid) for name in targets if name != "direct"}
     finally:
         for proc in procs.values():
             proc.terminate()
     base = results["direct"]["p50"]
+    driver = f"wrk for {WRK_SECONDS} s" if WRK else f"{TOTAL} requests from httpx"
     print(
-        f"single request, {SINGLE} alternating rounds; throughput: {TOTAL} requests at "
+        f"single request, {SINGLE} alternating rounds; throughput: {driver} at "
         f"concurrency {CONCURRENCY}"
     )
     print(f"  direct to mock   p50 {base:6.2f} ms  p99 {results['direct']['p99']:6.2f} ms")
@@ -233,13 +293,15 @@ def main() -> None:
         r = results[name]
         print(
             f"  {name:<8} p50 {r['p50']:6.2f} ms (+{r['p50'] - base:5.2f})  p99 {r['p99']:6.2f} ms"
-            f"  {r['rps']:7.1f} req/s  RSS {memory[name]:6.1f} MB  ready in {startup[name]:.2f} s"
+            f"  {r['rps']:7.1f} req/s  CPU {r['cpu_ms']:5.2f} ms/req  RSS {memory[name]:6.1f} MB"
+            f"  ready in {startup[name]:.2f} s"
         )
     print(f"  aura x-aura-overhead-ms header p50: {results['aura']['header_p50']:.3f} ms")
     if "litellm" in results:
         a, lt = results["aura"], results["litellm"]
         print(
             f"ratios aura/litellm: throughput {a['rps'] / lt['rps']:.1f}x (target >= 10), "
+            f"CPU per request {lt['cpu_ms'] / a['cpu_ms']:.1f}x less, "
             f"added p50 {(a['p50'] - base) / max(lt['p50'] - base, 1e-9):.2f}, "
             f"memory {memory['aura'] / memory['litellm']:.2f} (target <= 0.25)"
         )

@@ -174,7 +174,10 @@ class Engine:
         """
         if not message.strip():
             raise UsageError("the message is empty")
-        root = Path(project or Path.cwd()).expanduser().resolve()
+        try:
+            root = Path(project or Path.cwd()).expanduser().resolve()
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise UsageError(f"invalid project directory {project!r}: {exc}") from exc
         if not root.is_dir():
             raise UsageError(f"project directory not found: {project}")
         model_id = model or self.default_model()

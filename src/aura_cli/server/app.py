@@ -44,6 +44,7 @@ def create_app(
     gateway = Gateway(engine)
 
     async def stop() -> None:
+        gateway.flush()  # commit the last buffered usage rows
         if shutdown_engine:
             await engine.shutdown()
 

@@ -76,7 +76,18 @@ def make_client(
     Returns:
         A new ``httpx.AsyncClient``; the caller closes it.
     """
+    if transport is None:
+        transport = _fast_transport()
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=True)
+
+
+def _fast_transport() -> httpx.AsyncBaseTransport | None:
+    """aiohttp under httpx's API when available: far less CPU per request than httpcore."""
+    try:
+        from httpx_aiohttp import AiohttpTransport
+    except ImportError:
+        return None
+    return AiohttpTransport()
 
 
 def shared_client() -> httpx.AsyncClient:

@@ -13,6 +13,7 @@ from aura_core.errors import ConfigError
 from aura_core.store.mcp import McpStore
 from aura_core.store.memory import MemoryStore
 from aura_core.store.migrations import migrate
+from aura_core.store.projects import ProjectStore
 from aura_core.store.providers import ProviderStore
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageStore
@@ -40,6 +41,7 @@ class Store:
         self.usage = UsageStore(db, self.tasks)
         self.memory = MemoryStore(db)
         self.mcp = McpStore(db)
+        self.projects = ProjectStore(db)
         self.providers = ProviderStore(db, self.tasks.flush_events)
 
     def stats(self) -> dict[str, int]:
@@ -64,8 +66,11 @@ class Store:
             self.db["settings"].upsert({"key": key, "value": value}, pk="key")
 
     def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
+        """Commit buffered events and rows, then close the connection."""
+        try:
+            self.tasks.flush_events()
+        finally:
+            self.db.close()
 
 
 def _migrate_locked(db: Database, target: Path) -> None:

@@ -59,9 +59,7 @@ class ProjectStore:
         """
         existing = self.get_by_path(path)
         if existing is not None:
-            raise ProjectExists(
-                f"project '{existing.name}' ({existing.id}) already uses {path}"
-            )
+            raise ProjectExists(f"project '{existing.name}' ({existing.id}) already uses {path}")
         project = Project(f"proj_{secrets.token_hex(6)}", name, path, time.time())
         with self.db.conn:
             self.db["projects"].insert(project.to_dict())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller
 
 from aura_cli.server.gateway.anthropic import AnthropicController
+from aura_cli.server.gateway.embeddings import EmbeddingsController
 from aura_cli.server.gateway.ollama import OllamaController
 from aura_cli.server.gateway.openai import OpenAIController
 from aura_cli.server.gateway.upstream import Gateway
@@ -13,6 +14,7 @@ __all__ = ["GATEWAY_CONTROLLERS", "Gateway"]
 
 GATEWAY_CONTROLLERS: tuple[type[Controller], ...] = (
     OpenAIController,
+    EmbeddingsController,
     AnthropicController,
     OllamaController,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -29,6 +30,8 @@ from aura_core.store.usage import UsageRecord
 __all__ = ["Gateway", "PartStream", "Reply", "Target"]
 
 _CACHE_LIMIT = 256
+#: Usage rows wait this long to be committed together (one transaction, not one per request).
+USAGE_FLUSH_S = 0.05
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,6 +119,7 @@ class Gateway:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._targets: dict[str, Target] = {}
+        self._flush_due: asyncio.TimerHandle | None = None
 
     def resolve(self, model_id: str) -> Target:
         """Find the provider for ``provider:model``; a bare name means the default model.
@@ -184,7 +188,11 @@ class Gateway:
         return reply
 
     def log_usage(self, target: Target, usage: Usage, seconds: float) -> None:
-        """Record one call in the usage table (failures to log never fail the request)."""
+        """Record one call in the usage table (failures to log never fail the request).
+
+        Rows are buffered and committed together within :data:`USAGE_FLUSH_S` (usage totals
+        flush pending rows before they read, so nothing is missed).
+        """
         # A locked or closed database must not break a reply that was already served.
         with contextlib.suppress(Exception):
             self.engine.store.usage.record(
@@ -197,5 +205,15 @@ class Gateway:
                     cache_read_tokens=usage.cache_read_tokens,
                     cache_write_tokens=usage.cache_write_tokens,
                     latency_ms=seconds * 1000,
-                )
+                ),
+                with_transcript=True,
             )
+            if self._flush_due is None:
+                loop = asyncio.get_running_loop()
+                self._flush_due = loop.call_later(USAGE_FLUSH_S, self.flush)
+
+    def flush(self) -> None:
+        """Commit buffered usage rows now (also call it before the store closes)."""
+        self._flush_due = None
+        with contextlib.suppress(Exception):
+            self.engine.store.tasks.flush_events()

@@ -8,7 +8,10 @@ from aura_cli.server.routes.agent import AgentController
 from aura_cli.server.routes.diagnostics import DiagnosticsController
 from aura_cli.server.routes.events import EventsController
 from aura_cli.server.routes.health import HealthController
+from aura_cli.server.routes.mcp import McpController
+from aura_cli.server.routes.memories import MemoryController
 from aura_cli.server.routes.models import ModelsController
+from aura_cli.server.routes.projects import ProjectController
 from aura_cli.server.routes.settings import SettingsController
 from aura_cli.server.routes.tasks import TaskController
 from aura_cli.server.routes.usage import UsageController
@@ -24,4 +27,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     ModelsController,
     UsageController,
     DiagnosticsController,
+    McpController,
+    MemoryController,
+    ProjectController,
 )

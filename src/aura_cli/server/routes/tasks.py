@@ -20,7 +20,7 @@ from aura_core.store.tasks import TaskRecord, TaskStatus
 __all__ = ["TaskController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
 
 
 def _record(engine: Engine, task_id: str) -> TaskRecord:
