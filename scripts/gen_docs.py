@@ -103,7 +103,25 @@ def cli_reference() -> str:
     return "\n".join(out).strip()
 
 
-BLOCKS = {"settings": ("config.md", settings_table), "cli": ("cli.md", cli_reference)}
+def route_table() -> str:
+    from aura_cli.server import create_app
+    from aura_core.config import load_config
+    from aura_core.engine import Engine
+    from aura_core.store import open_store
+
+    engine = Engine(store=open_store(Path(":memory:")), config=load_config())
+    schema = create_app(engine).openapi_schema.to_schema()
+    rows = ["| method | path | what it does |", "| --- | --- | --- |"]
+    for path, item in schema["paths"].items():
+        for method in ("get", "post", "put", "patch", "delete"):
+            op = item.get(method)
+            if op:
+                rows.append(f"| {method.upper()} | `{path}` | {op.get('summary', '')} |")
+    return "\n".join(rows)
+
+
+BLOCKS = {"settings": ("config.md", settings_table), "cli": ("cli.md", cli_reference),
+          "routes": ("api.md", route_table)}
 
 
 def main() -> int:

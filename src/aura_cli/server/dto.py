@@ -46,3 +46,9 @@ class StopIn(msgspec.Struct, kw_only=True):
     """Which task to stop."""
 
     task_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ApprovalIn(msgspec.Struct, kw_only=True):
+    """A human decision on a pending tool call."""
+
+    decision: Literal["once", "always", "deny"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller
 
 from aura_cli.server.routes.agent import AgentController
+from aura_cli.server.routes.approvals import ApprovalController
 from aura_cli.server.routes.diagnostics import DiagnosticsController
 from aura_cli.server.routes.events import EventsController
 from aura_cli.server.routes.health import HealthController
@@ -30,4 +31,5 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     McpController,
     MemoryController,
     ProjectController,
+    ApprovalController,
 )
