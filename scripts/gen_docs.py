@@ -33,6 +33,7 @@ SETTING_HELP: dict[str, str] = {
     "local.n_batch": "Prompt-processing batch size.",
     "local.n_gpu_layers": "Layers offloaded to a GPU (0 = CPU only).",
     "local.prompt_style": "auto, chat_template or completion (few-shot, for base models).",
+    "local.extra_buffers": "Let llama.cpp repack weights into extra CPU buffers (AMX); off because some VMs crash on AMX.",
     "local.temperature": "Sampling temperature.",
     "local.top_p": "Nucleus sampling cut-off.",
     "local.top_k": "Top-k sampling cut-off.",

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, JSON] = {
         "n_batch": 512,
         "n_gpu_layers": 0,
         "prompt_style": "auto",
+        "extra_buffers": False,
         "temperature": 0.2,
         "top_p": 0.95,
         "top_k": 40,

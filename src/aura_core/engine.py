@@ -298,6 +298,9 @@ class Engine:
             await self.cancel(task_id)
         if self._mcp is not None:
             await self._mcp.shutdown()
+        from aura_core.providers.http import close_shared_client
+
+        await close_shared_client()
         self.store.close()
 
     # -- internals ---------------------------------------------------------------------

@@ -209,6 +209,8 @@ def test_sigkill_of_aura_leaves_no_mcp_server_behind(
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert wait_gone(pid), "the MCP server outlived Aura"
+    # the watchdog that started it exits right after; wait for each member, never sleep
+    assert all(wait_gone(member) for member in live_group_members(group))
     assert live_group_members(group) == []
 
 

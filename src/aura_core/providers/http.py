@@ -90,6 +90,13 @@ def _fast_transport() -> httpx.AsyncBaseTransport | None:
     return AiohttpTransport()
 
 
+async def close_shared_client() -> None:
+    """Close the running loop's shared client (its pooled connections), if it has one."""
+    client = _clients.pop(asyncio.get_running_loop(), None)
+    if client is not None and not client.is_closed:
+        await client.aclose()
+
+
 def shared_client() -> httpx.AsyncClient:
     """Return the process's shared client for the running event loop, creating it once.
 
@@ -267,7 +274,9 @@ def connection_error(
         where = f" {exc.request.url.scheme}://{exc.request.url.netloc.decode()}"
     except RuntimeError:
         where = ""
-    what = "timed out" if isinstance(exc, httpx.TimeoutException) else "cannot connect"
+    # httpx-aiohttp reports a refused connection as ConnectTimeout; tell them apart by text
+    refused = "Cannot connect to host" in str(exc) or "Connect call failed" in str(exc)
+    what = "timed out" if isinstance(exc, httpx.TimeoutException) and not refused else "cannot connect"
     detail = str(exc) or type(exc).__name__
     line = _one_line(_redact(f"{provider}: {what} to{where}: {detail}", secrets))
     return ProviderError(line, kind="connection", provider=provider)

@@ -11,6 +11,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,7 +72,12 @@ class LocalSettings:
 
 @dataclass(slots=True, eq=False)
 class LoadedModel:
-    """A model loaded once per process, with what generation needs around it."""
+    """A model loaded once per process, with what generation needs around it.
+
+    Generation always runs on the model's one ``worker`` thread: llama.cpp's OpenMP thread
+    team belongs to the thread that calls it, and a new calling thread per request would
+    leave the old team competing with the new one for the cores.
+    """
 
     path: Path
     llm: Llama
@@ -80,6 +86,9 @@ class LoadedModel:
     bos_token: str
     eos_token: str
     lock: threading.Lock = field(default_factory=threading.Lock)
+    worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="aura-local")
+    )
     _grammars: GrammarCache | None = None
 
     def grammars(self) -> GrammarCache:
@@ -341,7 +350,7 @@ class LocalProvider:
             finally:
                 put(None)
 
-        threading.Thread(target=work, name="aura-local-generate", daemon=True).start()
+        model.worker.submit(work)
         try:
             while (item := await queue.get()) is not None:
                 if isinstance(item, BaseException):

@@ -44,13 +44,26 @@ def parse_model_id(model_id: str) -> tuple[str, str]:
 def _local_provider(model: str, config: Config) -> Provider:
     from aura_core.providers.local import LocalProvider, LocalSettings
 
+    def num(key: str, kind: type) -> object:
+        value = config.get(f"local.{key}")
+        return None if value is None else kind(value)
+
+    defaults = LocalSettings()
     settings = LocalSettings(
         model=None if model in ("", "default", "gemma3-270m") else model,
-        n_ctx=int(config.get("local.n_ctx") or 4096),
-        n_threads=config.get("local.n_threads"),  # type: ignore[arg-type]
-        n_batch=int(config.get("local.n_batch") or 512),
+        n_ctx=int(config.get("local.n_ctx") or defaults.n_ctx),
+        n_threads=num("n_threads", int),  # type: ignore[arg-type]
+        n_batch=int(config.get("local.n_batch") or defaults.n_batch),
         n_gpu_layers=int(config.get("local.n_gpu_layers") or 0),
         prompt_style=str(config.get("local.prompt_style") or "auto"),  # type: ignore[arg-type]
+        extra_buffers=bool(config.get("local.extra_buffers")),
+        temperature=float(num("temperature", float) or 0.0),  # type: ignore[arg-type]
+        top_p=float(num("top_p", float) or defaults.top_p),  # type: ignore[arg-type]
+        top_k=int(num("top_k", int) or defaults.top_k),  # type: ignore[arg-type]
+        min_p=float(num("min_p", float) or 0.0),  # type: ignore[arg-type]
+        repeat_penalty=float(num("repeat_penalty", float) or defaults.repeat_penalty),  # type: ignore[arg-type]
+        max_tokens=int(num("max_tokens", int) or defaults.max_tokens),  # type: ignore[arg-type]
+        seed=num("seed", int),  # type: ignore[arg-type]
     )
     return LocalProvider(settings)
 
