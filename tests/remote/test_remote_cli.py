@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from support import AURA
 
 TOKEN = "remote-test-token-123"

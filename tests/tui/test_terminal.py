@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from aura_cli.tui.app import AuraApp
+from aura_cli.tui.backend import LocalBackend
 from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.config import load_config
 from aura_core.engine import Engine
@@ -82,7 +83,7 @@ async def test_real_local_model_streams_into_the_thread(project: Path, monkeypat
     monkeypatch.setenv("AURA_LOCAL_MAX_TOKENS", "48")
     engine = Engine(store=open_store(), config=load_config())
     app = AuraApp(
-        engine,
+        LocalBackend(engine),
         model="local:gemma3-270m",
         project=project,
         clock=lambda: FIXED_NOW,

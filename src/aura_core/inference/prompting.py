@@ -189,7 +189,27 @@ def _completion_with_tools(messages: list[Message], tools: list[ToolSpec]) -> st
     )
 
 
+def _completion_after_tools(messages: list[Message]) -> str:
+    """A transcript with tool work, ending at ``Answer:`` so a base model sums it up."""
+    system = "\n\n".join(m.content.strip() for m in messages if m.role == "system" and m.content)
+    lines: list[str] = []
+    first_user = True
+    for message in messages:
+        if message.role == "system":
+            continue
+        if message.role == "user" and not first_user:
+            lines.append(f"Note: {message.content.strip()}")
+            continue
+        first_user = first_user and message.role != "user"
+        lines.extend(_turn_lines(message))
+    head = (system + "\n\n") if system else ""
+    return (head + "Task: What is the capital of France?\nAnswer: Paris.\n\n"
+            + "\n".join(lines) + f"\n{ANSWER_PREFIX}")
+
+
 def _completion_chat(messages: list[Message]) -> str:
+    if any(m.role == "tool" for m in messages):
+        return _completion_after_tools(messages)
     parts: list[str] = []
     for message in messages:
         if message.role == "system":
@@ -315,5 +335,6 @@ def render_prompt(
         stop = ("\n\n", "\nTask:", "\nObservation:", "\nAction:", "\nNow:")
     else:
         text = _completion_chat(messages)
-        stop = ("\nUser:", "\nAssistant:", "\n\n")
+        stop = ("\nUser:", "\nAssistant:", "\n\n", "\nTask:", "\nNote:", "\nObservation:",
+                "\nAction:")
     return RenderedPrompt(text, "completion", stop, parse_special=False, add_bos=True)
