@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import ctypes
 import json
@@ -174,6 +175,17 @@ def open_llama(path: Path, settings: LocalSettings) -> Llama:
             kind="unavailable",
             provider="local",
         ) from None
+
+
+def _close_models() -> None:
+    """Free loaded models before the interpreter tears llama_cpp down (avoids noisy __del__)."""
+    for model in list(_models.values()):
+        with contextlib.suppress(Exception):  # best effort at exit
+            model.llm.close()
+    _models.clear()
+
+
+atexit.register(_close_models)
 
 
 def load_model(path: Path, settings: LocalSettings) -> LoadedModel:
