@@ -80,11 +80,8 @@ def one_round(work: Path, rng: random.Random) -> Round:
     out, _ = proc.communicate()
     db = home / "data" / "aura-workshop.db"
     first = out.splitlines()[0] if out else ""
-    if not first:
-        # killed before the task existed: nothing was committed; start it again unkilled
-        task_list = []
-    else:
-        task_list = [json.loads(first)["task_id"]]
+    # killed before the task existed: nothing was committed; it is started again unkilled
+    task_list = [json.loads(first)["task_id"]] if first else []
     if not task_list:
         subprocess.run([*AURA, "run", "-m", model, "-p", str(project), "Ten steps"], env=env,
                        capture_output=True, timeout=300)

@@ -113,7 +113,7 @@ def route_table() -> str:
     engine = Engine(store=open_store(Path(":memory:")), config=load_config())
     schema = create_app(engine).openapi_schema.to_schema()
     rows = ["| method | path | what it does |", "| --- | --- | --- |"]
-    for path, item in schema["paths"].items():
+    for path, item in sorted(schema["paths"].items()):
         for method in ("get", "post", "put", "patch", "delete"):
             op = item.get(method)
             if op:
@@ -135,7 +135,8 @@ def main() -> int:
             rf"(<!-- BEGIN GENERATED: {name} -->)\n.*?(<!-- END GENERATED: {name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"{file} has no generated block named {name}")
-        new = pattern.sub(lambda m: m.group(1) + "\n" + make() + "\n" + m.group(2), text)
+        body = make()
+        new = pattern.sub(lambda m, body=body: m.group(1) + "\n" + body + "\n" + m.group(2), text)
         if new != text:
             stale.append(file)
             if not check:

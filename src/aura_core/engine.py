@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -10,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from aura_core.approval import PendingApprovals
-from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
 from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
+from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
+from aura_core.approval import PendingApprovals
 from aura_core.bus import EventBus
 from aura_core.config import Config, load_config
 from aura_core.errors import NotFoundError, UsageError
@@ -260,10 +261,8 @@ class Engine:
         if runner is None:
             return False
         runner.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await runner
-        except asyncio.CancelledError:
-            pass
         return True
 
     def handle(self, task_id: str) -> TaskHandle:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Literal
 
@@ -58,8 +59,6 @@ async def learn_from_task(
     facts += file_operation_facts(messages, project, task_id)
     mode = str(config.get("memory.extract") or "auto")
     if mode == "on" or (mode == "auto" and provider_name not in ("local", "scripted")):
-        try:
+        with contextlib.suppress(Exception):  # learning is best effort; the task already finished
             facts += await llm_extract(provider, model, messages, project, task_id)
-        except Exception:  # noqa: BLE001 - learning is best effort; the task already finished
-            pass
     return [memory.add_fact(f) for f in facts]
