@@ -171,8 +171,10 @@ class ProviderStore:
 
     def limit(self, provider: str) -> SpendLimitRow | None:
         """A provider's limit, or None when it has none."""
-        rows = list(self.db["spend_limits"].rows_where("provider = ?", [provider]))
-        return SpendLimitRow(**rows[0]) if rows else None
+        row = self.db.conn.execute(
+            "SELECT provider, monthly_usd, alert_ratio, alerted_month FROM spend_limits "
+            "WHERE provider = ?", [provider]).fetchone()
+        return SpendLimitRow(*row) if row else None
 
     def limits(self) -> list[SpendLimitRow]:
         """Every monthly limit."""

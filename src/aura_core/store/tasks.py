@@ -176,29 +176,24 @@ class TaskStore:
 
     # -- messages ------------------------------------------------------------------------
     def add_message(self, task_id: str, message: Message) -> int:
-        """Append a message to the transcript and commit (with any buffered events); return its index."""
+        """Append a message to the transcript and commit (with any buffered events); return its index.
+
+        One transaction, plain SQL: the transcript write is on every step's path.
+        """
+        calls = (json.dumps([c.to_dict() for c in message.tool_calls])
+                 if message.tool_calls else None)
         with self.db.conn:
             written = self._write_pending()
-            row = self.db.execute(
-                "SELECT COALESCE(MAX(idx), -1) + 1 FROM task_messages WHERE task_id = ?",
-                [task_id],
-            ).fetchone()
-            idx = int(row[0])
-            self.db["task_messages"].insert(
-                {
-                    "task_id": task_id,
-                    "idx": idx,
-                    "role": message.role,
-                    "content": message.content,
-                    "tool_calls": json.dumps([c.to_dict() for c in message.tool_calls])
-                    if message.tool_calls else None,
-                    "tool_call_id": message.tool_call_id,
-                    "name": message.name,
-                    "thinking": message.thinking or None,
-                    "is_error": int(message.is_error),
-                    "created_at": time.time(),
-                }
+            cur = self.db.conn.execute(
+                "INSERT INTO task_messages (task_id, idx, role, content, tool_calls, tool_call_id, "
+                "name, thinking, is_error, created_at) SELECT ?, "
+                "COALESCE(MAX(idx), -1) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+                "FROM task_messages WHERE task_id = ? RETURNING idx",
+                [task_id, message.role, message.content, calls, message.tool_call_id,
+                 message.name, message.thinking or None, int(message.is_error), time.time(),
+                 task_id],
             )
+            idx = int(cur.fetchone()[0])
         self._notify(written)
         return idx
 
@@ -265,11 +260,14 @@ class TaskStore:
 
     def _write_pending(self) -> list[tuple[int, Event]]:
         for table, row in self._pending_rows:
-            self.db[table].insert(row)
+            columns = ", ".join(f'"{c}"' for c in row)
+            marks = ", ".join("?" for _ in row)
+            self.db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                                 list(row.values()))
         self._pending_rows = []
         written: list[tuple[int, Event]] = []
         for event in self._pending:
-            cur = self.db.execute(
+            cur = self.db.conn.execute(
                 "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
                 [event.task_id, event.seq, event.type, event.ts, event.to_json()],
             )
