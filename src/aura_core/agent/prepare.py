@@ -28,7 +28,8 @@ def compose_system_prompt(
     """The system prompt with project instructions, git state and injected memory."""
     instructions = find_instructions(root).text
     git = git_context(root) if config.get("context.git") else ""
-    mem = memory_block(memory, root, first_message) if config.get("memory.enabled") else ""
+    mem = (memory_block(memory, root, first_message, semantic=bool(config.get("memory.semantic")))
+           if config.get("memory.enabled") else "")
     return build_system_prompt(root, mode, tool_names, instructions=instructions, git=git,
                                memory=mem)
 

@@ -19,11 +19,29 @@ def _fact_line(fact: Fact) -> str:
     return f"- [{fact.category}, {fact.confidence:.2f}] {fact.content}"
 
 
-def memory_block(store: MemoryStore, project: Path | None, message: str) -> str:
+def _related(store: MemoryStore, message: str, project_key: str | None, semantic: bool
+             ) -> list[Fact]:
+    """Keyword matches first, then facts that are close in meaning (deduplicated)."""
+    found = store.search(message, project_path=project_key, limit=30)
+    if semantic:
+        from aura_core.memory.semantic import semantic_search
+
+        seen = {f.id for f in found}
+        try:
+            close = semantic_search(store, message, project_path=project_key)
+        except Exception:  # noqa: BLE001 - retrieval is best effort; keywords still work
+            close = []
+        found += [f for f, _ in close if f.id not in seen]
+    return found
+
+
+def memory_block(store: MemoryStore, project: Path | None, message: str, *,
+                 semantic: bool = True) -> str:
     """The memory section for a task in ``project`` starting with ``message``.
 
     Layers: (1) up to 15 memory files (user, then project) within ~2,000 characters;
-    (2) facts matching the message's keywords within ~1,500 characters; (3) the 5 most
+    (2) facts matching the message's keywords (FTS5), then facts close in meaning (local
+    embeddings, when installed), within ~1,500 characters; (3) the 5 most
     recent facts with confidence >= 0.8. Facts of other projects never appear.
     """
     project_key = str(project) if project else None
@@ -47,7 +65,7 @@ def memory_block(store: MemoryStore, project: Path | None, message: str) -> str:
     shown: set[int] = set()
     matched: list[str] = []
     used = 0
-    for fact in store.search(message, project_path=project_key, limit=30):
+    for fact in _related(store, message, project_key, semantic):
         line = _fact_line(fact)
         if used + len(line) > FACT_BUDGET:
             break

@@ -84,8 +84,9 @@ class MemoryStore:
         return fact
 
     def delete_fact(self, fact_id: int) -> bool:
-        """Delete a fact; False when it does not exist."""
+        """Delete a fact (and its vector); False when it does not exist."""
         with self.db.conn:
+            self.db.execute("DELETE FROM fact_vectors WHERE fact_id = ?", [fact_id])
             cur = self.db.execute("DELETE FROM memory_facts WHERE id = ?", [fact_id])
         return cur.rowcount > 0
 
@@ -132,6 +133,31 @@ class MemoryStore:
             f"created_at FROM memory_facts {tail}", params).fetchall()
         return [Fact(id=r[0], content=r[1], category=r[2], confidence=r[3], scope=r[4],
                      project_path=r[5], source_task=r[6], created_at=r[7]) for r in rows]
+
+    # -- vectors (semantic search) ------------------------------------------------------
+    def set_vector(self, fact_id: int, model: str, vector: bytes) -> None:
+        """Store a fact's embedding."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO fact_vectors (fact_id, model, vector) VALUES (?, ?, ?)",
+                [fact_id, model, vector])
+
+    def unindexed(self, model: str, *, project_path: str | None, limit: int = 200) -> list[Fact]:
+        """Visible facts that have no vector from ``model`` yet."""
+        where, params = self._visible(project_path)
+        return self._select(
+            f"WHERE {where} AND id NOT IN (SELECT fact_id FROM fact_vectors WHERE model = ?) "
+            "ORDER BY created_at DESC LIMIT ?", [*params, model, limit])
+
+    def vectors(self, model: str, *, project_path: str | None) -> list[tuple[Fact, bytes]]:
+        """Visible facts with their vectors from ``model``."""
+        where, params = self._visible(project_path)
+        facts = {f.id: f for f in self._select(f"WHERE {where}", params)}
+        if not facts:
+            return []
+        rows = self.db.execute(
+            "SELECT fact_id, vector FROM fact_vectors WHERE model = ?", [model]).fetchall()
+        return [(facts[i], v) for i, v in rows if i in facts]
 
     # -- task memory -------------------------------------------------------------------
     def add_task_memory(self, task_id: str, kind: str, content: str, upto_idx: int = -1) -> None:

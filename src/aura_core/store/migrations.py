@@ -225,3 +225,11 @@ def m003_providers(db: Database) -> None:
 @migration
 def m005_task_tools(db: Database) -> None:
     db["tasks"].add_column("tools", str)
+
+
+@migration
+def m006_fact_vectors(db: Database) -> None:
+    db["fact_vectors"].create(
+        {"fact_id": int, "model": str, "vector": bytes}, pk="fact_id",
+        foreign_keys=[("fact_id", "memory_facts", "id")],
+    )
