@@ -224,3 +224,40 @@ def get_api_key(
     if store is None:
         return None
     return SecretStore(store).get(api_key_name(provider_id))
+
+
+class SecretCipher:
+    """Seals short strings (MCP env values, headers, OAuth secrets) with the master key.
+
+    The ciphertext is printable: base64 of a 12-byte nonce and the AES-256-GCM output.
+    """
+
+    _AAD = b"aura-sealed-value"
+
+    def __init__(self) -> None:
+        self._key: bytes | None = None
+
+    def _aead(self) -> AESGCM:
+        if self._key is None:
+            self._key = _master_key()
+        return AESGCM(self._key)
+
+    def encrypt(self, plaintext: str) -> str:
+        """Seal ``plaintext``."""
+        nonce = _random.token_bytes(_NONCE_BYTES)
+        blob = self._aead().encrypt(nonce, plaintext.encode(), self._AAD)
+        return base64.urlsafe_b64encode(nonce + blob).decode()
+
+    def decrypt(self, ciphertext: str) -> str:
+        """Open a value sealed by :meth:`encrypt`.
+
+        Raises:
+            ConfigError: the master key changed or the value was tampered with.
+        """
+        raw = base64.urlsafe_b64decode(ciphertext.encode())
+        try:
+            return self._aead().decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._AAD).decode()
+        except InvalidTag:
+            raise ConfigError(
+                f"cannot decrypt a stored secret: the master key changed ({backend_name()})"
+            ) from None

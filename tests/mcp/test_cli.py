@@ -13,7 +13,6 @@ from aura_cli.commands.mcp import app
 from aura_core.errors import NotFoundError, UsageError
 from aura_core.mcp.importer import parse_mcp_servers
 from aura_core.store import open_store
-from aura_core.store.mcp import McpStore
 
 runner = CliRunner()
 
@@ -78,7 +77,7 @@ def test_add_http_server_with_headers_masks_secrets() -> None:
     saved = json.loads(out.output)["saved"]
     assert saved["headers"] == {"Authorization": "********", "X-Team": "blue"}
     assert saved["isolation"] == "per_task" and saved["transport"] == "http"
-    stored = McpStore(open_store().db).get("web")
+    stored = open_store().mcp.get("web")
     assert stored.headers["Authorization"] == "Bearer s3cret"  # usable when connecting
 
 
@@ -126,7 +125,7 @@ def test_import_claude_desktop_file_with_stdio_and_http_servers(tmp_path: Path) 
     assert "added filesystem (stdio: npx)" in out.output
     assert "added Linear-Cloud (sse: https://mcp.linear.app/sse)" in out.output
     assert "4 server(s) imported" in out.output
-    store = McpStore(open_store().db)
+    store = open_store().mcp
     github = store.get("github")
     assert github.transport == "stdio" and github.args[-1] == "ghcr.io/github/github-mcp-server"
     assert github.env == {"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_secret"}

@@ -179,7 +179,7 @@ from aura_core.store import open_store
 from aura_core.store.mcp import McpStore
 
 async def main():
-    manager = McpManager(McpStore(open_store().db))
+    manager = McpManager(open_store().mcp)
     for name in sys.argv[1:]:
         await manager.connect(name)
     print("READY", flush=True)

@@ -20,9 +20,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _store():  # type: ignore[no-untyped-def]
     from aura_core.store import open_store
-    from aura_core.store.mcp import McpStore
 
-    return McpStore(open_store().db)
+    return open_store().mcp
 
 
 def _pairs(items: list[str] | None, what: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from aura_core.errors import AuraError, NotFoundError, UsageError
-from aura_core.store.mcp import McpStore
 from aura_core.store.tasks import TASK_STATUSES
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def build_server(
         """
         if not query.strip():
             raise ToolError("the query is empty")
-        hits = McpStore(engine.store.db).search_task_messages(query, max(1, min(limit, 200)))
+        hits = engine.store.mcp.search_task_messages(query, max(1, min(limit, 200)))
         return [
             {
                 "task_id": h.task_id,

@@ -23,6 +23,28 @@ __all__ = ["Store", "open_store"]
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
 
 
+class _LazyCipher:
+    """Imports the cryptography stack only when a secret is actually sealed or opened."""
+
+    def __init__(self) -> None:
+        self._real: object | None = None
+
+    def _cipher(self):  # type: ignore[no-untyped-def]
+        if self._real is None:
+            from aura_core.secrets import SecretCipher
+
+            self._real = SecretCipher()
+        return self._real
+
+    def encrypt(self, plaintext: str) -> str:
+        """Seal a value with the master key."""
+        return self._cipher().encrypt(plaintext)  # type: ignore[no-any-return]
+
+    def decrypt(self, ciphertext: str) -> str:
+        """Open a sealed value."""
+        return self._cipher().decrypt(ciphertext)  # type: ignore[no-any-return]
+
+
 class Store:
     """The database and its table groups.
 
@@ -40,7 +62,7 @@ class Store:
         self.tasks = TaskStore(db)
         self.usage = UsageStore(db, self.tasks)
         self.memory = MemoryStore(db)
-        self.mcp = McpStore(db)
+        self.mcp = McpStore(db, cipher=_LazyCipher())
         self.projects = ProjectStore(db)
         self.providers = ProviderStore(db, self.tasks.flush_events)
 
