@@ -203,8 +203,12 @@ def _completion_after_tools(messages: list[Message]) -> str:
         first_user = first_user and message.role != "user"
         lines.extend(_turn_lines(message))
     head = (system + "\n\n") if system else ""
-    return (head + "Task: What is the capital of France?\nAnswer: Paris.\n\n"
-            + "\n".join(lines) + f"\n{ANSWER_PREFIX}")
+    return (
+        head
+        + "Task: What is the capital of France?\nAnswer: Paris.\n\n"
+        + "\n".join(lines)
+        + f"\n{ANSWER_PREFIX}"
+    )
 
 
 def _completion_chat(messages: list[Message]) -> str:
@@ -335,6 +339,14 @@ def render_prompt(
         stop = ("\n\n", "\nTask:", "\nObservation:", "\nAction:", "\nNow:")
     else:
         text = _completion_chat(messages)
-        stop = ("\nUser:", "\nAssistant:", "\n\n", "\nTask:", "\nNote:", "\nObservation:",
-                "\nAction:")
+        stop = (
+            "\nUser:",
+            "\nAssistant:",
+            "\n\n",
+            "\nTask:",
+            "\nNote:",
+            "\nObservation:",
+            "\nAnswer:",
+            "\nAction:",
+        )
     return RenderedPrompt(text, "completion", stop, parse_special=False, add_bos=True)
