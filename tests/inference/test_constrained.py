@@ -85,6 +85,10 @@ def test_grammar_is_an_action_or_an_answer() -> None:
     assert "%json {" in grammar
 
 
+def test_a_required_grammar_has_only_the_action_branch() -> None:
+    grammar = tool_call_grammar(TOOLS, required=True)
+    assert grammar.startswith('start: "Action: " action\n')
+    assert "Answer" not in grammar and "ANSWER" not in grammar
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +187,74 @@ def test_matcher_accepts_only_calls_that_match_a_schema(provider: LocalProvider)
     assert not accepts('Action: {"name": "read_file", "arguments": {"path": 3}}')
     assert not accepts('Action: {"name": "write_file", "arguments": {"path": "a"}}')
     assert not accepts("Sure! Here you go.")
+
+
+@pytest.mark.local_model
+def test_required_and_forced_matchers_refuse_answers_and_other_tools(
+    provider: LocalProvider,
+) -> None:
+    cache = provider.model_for().grammars()
+    tokenizer = cache._tokenizer
+
+    def accepts(text: str, tools: list[ToolSpec], required: bool) -> bool:
+        matcher = cache.matcher(tools, required=required)
+        return matcher.consume_tokens(tokenizer.tokenize_str(text)) and matcher.is_accepting()
+
+    read = 'Action: {"name": "read_file", "arguments": {"path": "a.txt"}}'
+    bash = 'Action: {"name": "bash", "arguments": {"command": "ls"}}'
+    assert accepts(read, TOOLS, required=True) and accepts(bash, TOOLS, required=True)
+    assert not accepts("Answer: It is 4.", TOOLS, required=True)
+    assert accepts(read, TOOLS[:1], required=True)  # a forced tool is the only one offered
+    assert not accepts(bash, TOOLS[:1], required=True)
+    assert accepts("Answer: It is 4.", TOOLS, required=False)  # cached apart from required
+
+
+REQUIRED_PROMPTS = [
+    "What is 2+2?",
+    "What is the capital of Italy?",
+    "Say hello",
+    "Summarise CHANGELOG.md",
+    "Install the requests package",
+    "Delete the build directory",
+    "How many lines does main.py have?",
+    "Show git status",
+    "Tell me a joke",
+    "Read README.md",
+]
+
+
+@pytest.mark.local_model
+async def test_required_tool_choice_always_yields_a_valid_call(provider: LocalProvider) -> None:
+    specs = {t.name: t for t in TOOLS}
+    for prompt in REQUIRED_PROMPTS:
+        request = ModelRequest("", [Message("user", prompt)], TOOLS, tool_choice="required")
+        parts = await _collect(provider, request)
+
+        (part,) = [p for p in parts if isinstance(p, ToolCallPart)]
+        assert parts[-1] == Stop("tool_calls"), prompt
+        assert not any(isinstance(p, TextDelta) for p in parts), prompt
+        closed = dict(specs[part.call.name].parameters, additionalProperties=False)
+        jsonschema.validate(part.call.arguments, closed)
+
+
+@pytest.mark.local_model
+async def test_force_tool_calls_that_tool_even_when_another_fits(provider: LocalProvider) -> None:
+    request = ModelRequest("", [Message("user", "Read README.md")], TOOLS, force_tool="bash")
+    parts = await _collect(provider, request)
+
+    (part,) = [p for p in parts if isinstance(p, ToolCallPart)]
+    assert part.call.name == "bash" and isinstance(part.call.arguments["command"], str)
+    assert parts[-1] == Stop("tool_calls")
+    result = provider.last_result
+    assert result is not None and result.forced_tokens >= 8  # the name itself was forced
+
+
+@pytest.mark.local_model
+async def test_tool_choice_none_answers_in_plain_text(provider: LocalProvider) -> None:
+    request = ModelRequest("", [Message("user", "Read README.md")], TOOLS, tool_choice="none")
+    parts = await _collect(provider, request)
+
+    assert not any(isinstance(p, ToolCallPart) for p in parts)
+    assert "".join(p.text for p in parts if isinstance(p, TextDelta)).strip()
+    assert isinstance(parts[-1], Stop) and parts[-1].reason in ("end", "max_tokens")
+    assert provider.last_result is not None and provider.last_result.kind == "text"

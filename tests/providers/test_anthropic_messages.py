@@ -436,3 +436,52 @@ async def test_list_models_follows_pages() -> None:
         )
 
     assert await provider(handler).list_models() == ["claude-a", "claude-b", "claude-c"]
+
+
+READ = ToolSpec(
+    "read", "Read a file.", {"type": "object", "properties": {"path": {"type": "string"}}}
+)
+LS = ToolSpec("ls", "List a directory.", {"type": "object", "properties": {}})
+
+
+async def test_tool_choice_and_forced_tool_are_sent() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return text_reply("ok")
+
+    p = provider(handler)
+    await collect(p, hello(tools=[LS, READ]))
+    await collect(p, hello(tools=[LS, READ], tool_choice="required"))
+    await collect(p, hello(tools=[LS, READ], tool_choice="none"))
+    await collect(p, hello(tools=[LS, READ], force_tool="read"))
+    await collect(p, hello(tool_choice="none"))
+    assert [b.get("tool_choice") for b in bodies] == [
+        None,
+        {"type": "any"},
+        {"type": "none"},
+        {"type": "tool", "name": "read"},
+        None,
+    ]
+
+
+async def test_a_forced_tool_call_turns_extended_thinking_off() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return text_reply("ok")
+
+    p = provider(handler)
+    warm = Sampling(temperature=0.3)
+    await collect(p, hello(tools=[READ], thinking="high", force_tool="read", sampling=warm))
+    await collect(p, hello(tools=[READ], thinking="high", tool_choice="required"))
+    await collect(p, hello(tools=[READ], thinking="high", tool_choice="none"))
+    await collect(p, hello(tools=[READ], thinking="high"))
+    forced, required, none, auto = bodies
+    # the API refuses forced tool use while thinking, so the call goes without it
+    assert "thinking" not in forced and forced["temperature"] == 0.3
+    assert "thinking" not in required and required["tool_choice"] == {"type": "any"}
+    assert none["thinking"]["type"] == "enabled"  # type: ignore[index]
+    assert auto["thinking"]["type"] == "enabled"  # type: ignore[index]

@@ -332,3 +332,39 @@ async def test_list_models_keeps_generators_only() -> None:
         )
 
     assert await provider(handler).list_models() == ["gemini-2.5-flash", "gemini-2.5-pro"]
+
+
+READ = ToolSpec(
+    "read", "Read a file.", {"type": "object", "properties": {"path": {"type": "string"}}}
+)
+LS = ToolSpec("ls", "List a directory.", {"type": "object", "properties": {}})
+
+
+async def test_tool_choice_and_forced_tool_set_the_calling_mode() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return sse(chunk([{"text": "ok"}], "STOP", USAGE))
+
+    p = provider(handler)
+    await collect(p, hello(tools=[LS, READ]))
+    await collect(p, hello(tools=[LS, READ], tool_choice="required"))
+    await collect(p, hello(tools=[LS, READ], tool_choice="none"))
+    await collect(p, hello(tools=[LS, READ], force_tool="read"))
+    await collect(p, hello(tool_choice="none"))  # no tools: nothing to choose between
+    assert [b.get("toolConfig") for b in bodies] == [
+        None,
+        {"functionCallingConfig": {"mode": "ANY"}},
+        {"functionCallingConfig": {"mode": "NONE"}},
+        {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["read"]}},
+        None,
+    ]
+
+
+async def test_forcing_a_tool_that_is_not_offered_fails_before_sending() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("the request must not be sent")
+
+    with pytest.raises(ProviderError, match="force_tool='rm' is not one of"):
+        await collect(provider(handler), hello(tools=[READ], force_tool="rm"))

@@ -277,3 +277,41 @@ async def test_list_models() -> None:
         )
 
     assert await provider(handler).list_models() == ["llama3.2:latest", "qwen3:0.6b"]
+
+
+READ = ToolSpec(
+    "read", "Read a file.", {"type": "object", "properties": {"path": {"type": "string"}}}
+)
+
+
+async def test_tool_choice_none_leaves_the_tools_out_and_forcing_sends_them() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return ndjson(line({"content": "ok"}), done())
+
+    p = provider(handler)
+    await collect(p, hello(tools=[READ], tool_choice="none"))
+    await collect(p, hello(tools=[READ], tool_choice="required"))
+    await collect(p, hello(tools=[READ], force_tool="read"))
+    none, required, forced = bodies
+    assert "tools" not in none
+    # Ollama has no tool_choice: a required or forced call sends the tools as for "auto"
+    assert (
+        required["tools"]
+        == forced["tools"]
+        == [
+            {
+                "type": "function",
+                "function": {
+                    "name": "read",
+                    "description": "Read a file.",
+                    "parameters": READ.parameters,
+                },
+            }
+        ]
+    )
+    assert not any("tool_choice" in b for b in bodies)
+    with pytest.raises(ProviderError, match="force_tool='ls' is not one of"):
+        await collect(p, hello(tools=[READ], force_tool="ls"))

@@ -395,3 +395,44 @@ async def test_broken_tool_arguments_reach_the_tool_check() -> None:
 
     parts = await collect(provider(handler), hello())
     assert parts[0] == ToolCallPart(ToolCall("c", "ls", {"_invalid_json": '{"path": '}))
+
+
+READ = ToolSpec(
+    "read", "Read a file.", {"type": "object", "properties": {"path": {"type": "string"}}}
+)
+LS = ToolSpec("ls", "List a directory.", {"type": "object", "properties": {}})
+
+
+async def test_tool_choice_and_forced_tool_are_sent() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return sse(chunk({"content": "ok"}, "stop"))
+
+    p = provider(handler)
+    await collect(p, hello(tools=[LS, READ]))
+    await collect(p, hello(tools=[LS, READ], tool_choice="required"))
+    await collect(p, hello(tools=[LS, READ], tool_choice="none"))
+    await collect(p, hello(tools=[LS, READ], force_tool="read"))
+    await collect(p, hello(tool_choice="none"))  # no tools: nothing to choose between
+    assert [b.get("tool_choice") for b in bodies] == [
+        None,  # "auto" is the default and is not sent
+        "required",
+        "none",
+        {"type": "function", "function": {"name": "read"}},
+        None,
+    ]
+    described = bodies[2]["tools"]  # "none" still describes the tools
+    assert isinstance(described, list) and len(described) == 2
+    assert "tools" not in bodies[4]
+
+
+async def test_forcing_a_tool_that_is_not_offered_fails_before_sending() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("the request must not be sent")
+
+    with pytest.raises(ProviderError) as info:
+        await collect(provider(handler), hello(tools=[LS], force_tool="rm"))
+    assert info.value.kind == "bad_request"
+    assert info.value.message == "force_tool='rm' is not one of the request's tools (ls)"

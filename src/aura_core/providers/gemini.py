@@ -20,6 +20,7 @@ from aura_core.providers.base import (
     ThinkingLevel,
     ToolCallPart,
     Usage,
+    forced_tool,
 )
 from aura_core.providers.http import (
     error_from_body,
@@ -120,6 +121,9 @@ class GeminiProvider:
 
         Returns:
             The request body.
+
+        Raises:
+            ProviderError: ``tool_choice`` or ``force_tool`` does not fit the tools.
         """
         payload: dict[str, object] = {"contents": self._contents(request)}
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -138,6 +142,13 @@ class GeminiProvider:
                     ]
                 }
             ]
+            forced = forced_tool(request, self.name)
+            if forced is not None:
+                calling: dict[str, object] = {"mode": "ANY", "allowedFunctionNames": [forced.name]}
+                payload["toolConfig"] = {"functionCallingConfig": calling}
+            elif request.tool_choice != "auto":
+                mode = "ANY" if request.tool_choice == "required" else "NONE"
+                payload["toolConfig"] = {"functionCallingConfig": {"mode": mode}}
         s = request.sampling
         fields = {
             "temperature": s.temperature,

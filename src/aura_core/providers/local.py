@@ -30,6 +30,7 @@ from aura_core.providers.base import (
     TextDelta,
     ToolCallPart,
     Usage,
+    forced_tool,
 )
 
 if TYPE_CHECKING:
@@ -273,6 +274,9 @@ _STOPS: dict[str, StopReason] = {
 class LocalProvider:
     """Runs GGUF models in-process; with tools, every reply is one valid call or an answer.
 
+    ``tool_choice="required"`` or ``force_tool`` leaves only the call (to the forced tool);
+    ``none`` decodes plain text as if no tools were given.
+
     Attributes:
         name: always ``local``.
         settings: load and sampling settings.
@@ -302,19 +306,28 @@ class LocalProvider:
         put: Callable[[StreamPart], None],
         cancel: threading.Event,
     ) -> None:
+        forced = forced_tool(request, self.name)
+        # "none" decodes plain text, as if there were no tools; a forced tool is the only one
+        # the grammar offers, and "required" drops its Answer branch.
+        tools = [] if request.tool_choice == "none" else request.tools
+        required = bool(tools) and (forced is not None or request.tool_choice == "required")
         style = choose_style(self.settings.prompt_style, model.chat_template)
         rendered = render_prompt(
             request.messages,
-            request.tools,
+            tools,
             style=style,
             chat_template=model.chat_template,
             bos_token=model.bos_token,
             eos_token=model.eos_token,
+            required=required,
         )
         tokens = model.llm.tokenize(
             rendered.text.encode(), add_bos=rendered.add_bos, special=rendered.parse_special
         )
-        matcher = model.grammars().matcher(request.tools) if request.tools else None
+        matcher = None
+        if tools:
+            allowed = [forced] if forced is not None else tools
+            matcher = model.grammars().matcher(allowed, required=required)
         result = model.decoder.decode(
             tokens,
             _sampling(self.settings, request),
@@ -325,7 +338,7 @@ class LocalProvider:
         )
         self.last_result = result
         if result.kind == "action" and result.reason == "tool_calls":
-            put(ToolCallPart(_tool_call(result, request.tools)))
+            put(ToolCallPart(_tool_call(result, tools)))
         put(Usage(input_tokens=result.prompt_tokens, output_tokens=result.output_tokens))
         put(Stop(_STOPS[result.reason]))
 

@@ -19,6 +19,7 @@ from aura_core.providers.base import (
     ThinkingDelta,
     ToolCallPart,
     Usage,
+    forced_tool,
 )
 from aura_core.providers.http import (
     decode_arguments,
@@ -77,19 +78,27 @@ class OllamaProvider:
     def build_payload(self, request: ModelRequest) -> dict[str, object]:
         """Translate a :class:`ModelRequest` into the ``/api/chat`` JSON body.
 
+        Ollama has no ``tool_choice``: with ``none`` the tools are left out, while
+        ``required`` and ``force_tool`` send the tools as for ``auto`` (the model may still
+        answer in text).
+
         Args:
             request: the model call.
 
         Returns:
             The request body, streaming.
+
+        Raises:
+            ProviderError: ``tool_choice`` or ``force_tool`` does not fit the tools.
         """
+        forced_tool(request, self.name)  # validated like every adapter, though not sendable
         names = {c.id: c.name for m in request.messages for c in m.tool_calls}
         payload: dict[str, object] = {
             "model": request.model,
             "messages": [_message(m, names) for m in request.messages],
             "stream": True,
         }
-        if request.tools:
+        if request.tools and request.tool_choice != "none":
             payload["tools"] = [
                 {
                     "type": "function",

@@ -20,6 +20,7 @@ from aura_core.providers.base import (
     ThinkingDelta,
     ToolCallPart,
     Usage,
+    forced_tool,
 )
 from aura_core.providers.http import (
     decode_arguments,
@@ -105,6 +106,9 @@ class OpenAIChatProvider:
 
         Returns:
             The request body, streaming with a final usage chunk.
+
+        Raises:
+            ProviderError: ``tool_choice`` or ``force_tool`` does not fit the tools.
         """
         payload: dict[str, object] = {
             "model": request.model,
@@ -124,6 +128,11 @@ class OpenAIChatProvider:
                 }
                 for t in request.tools
             ]
+            forced = forced_tool(request, self.name)
+            if forced is not None:
+                payload["tool_choice"] = {"type": "function", "function": {"name": forced.name}}
+            elif request.tool_choice != "auto":  # "auto" is the default; some servers reject it
+                payload["tool_choice"] = request.tool_choice
         s = request.sampling
         fields: dict[str, object | None] = {
             "temperature": s.temperature,

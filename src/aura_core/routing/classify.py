@@ -198,7 +198,7 @@ def heuristic(message: str) -> Classification:
 async def classify_with_model(
     provider: Provider, model: str, message: str, *, timeout: float = CLASSIFIER_TIMEOUT
 ) -> Classification:
-    """Ask a model to classify ``message`` through a constrained ``route`` tool call.
+    """Ask a model to classify ``message`` through a forced ``route`` tool call.
 
     Args:
         provider: the classifier's provider (local models constrain the call by grammar).
@@ -218,6 +218,10 @@ async def classify_with_model(
             Message(role="user", content=f"Task: {message.strip()[:2000]}"),
         ],
         tools=[ROUTE_TOOL],
+        # With `route` the only tool, "required" forces it: a local model's grammar then has
+        # no prose branch, and OpenAI-compatible servers that take only string tool_choice
+        # values (llama-server) accept it where a named force_tool would be refused.
+        tool_choice="required",
         sampling=Sampling(temperature=0.0, max_tokens=120),
     )
 
