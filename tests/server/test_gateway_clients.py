@@ -248,3 +248,37 @@ def test_gateway_responses_report_their_overhead(live: LiveServer) -> None:
         )
     assert response.status_code == 200
     assert float(response.headers["x-aura-overhead-ms"]) >= 0
+
+
+def test_tool_choice_reaches_the_provider(live: LiveServer) -> None:
+    from openai import OpenAI
+
+    seen: list[object] = []
+    original = live.engine._providers["scripted"].stream  # type: ignore[attr-defined]
+
+    def spy(request):  # type: ignore[no-untyped-def]
+        seen.append((request.tool_choice, request.force_tool))
+        return original(request)
+
+    live.engine._providers["scripted"].stream = spy  # type: ignore[attr-defined]
+    client = OpenAI(base_url=f"{live.url}/v1", api_key=live.token)
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+    client.chat.completions.create(
+        model="scripted:x",
+        messages=[{"role": "user", "content": "weather?"}],
+        tools=[tool],
+        tool_choice="required",
+    )
+    client.chat.completions.create(
+        model="scripted:x",
+        messages=[{"role": "user", "content": "weather?"}],
+        tools=[tool],
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+    )
+    assert seen == [("required", None), ("auto", "get_weather")]

@@ -223,6 +223,10 @@ class AnthropicController(Controller):
                 top_k=data.top_k,
                 max_tokens=data.max_tokens,
             ),
+            tool_choice="required" if choice == "any" and tools else "auto",
+            force_tool=str((data.tool_choice or {}).get("name"))
+            if choice == "tool" and tools
+            else None,
         )
         if data.stream:
             stream = await gateway.open(request.scope, target, model_request)

@@ -215,6 +215,10 @@ def _request(
     data: ChatCompletionIn | CompletionIn,
 ) -> ModelRequest:
     max_tokens = getattr(data, "max_completion_tokens", None) or data.max_tokens
+    choice = getattr(data, "tool_choice", None)
+    forced = None
+    if isinstance(choice, dict):
+        forced = str((choice.get("function") or {}).get("name") or "") or None  # type: ignore[union-attr]
     return ModelRequest(
         model=target.model,
         messages=messages,
@@ -222,6 +226,8 @@ def _request(
         sampling=Sampling(
             temperature=data.temperature, top_p=data.top_p, max_tokens=max_tokens, seed=data.seed
         ),
+        tool_choice="required" if choice == "required" and tools else "auto",
+        force_tool=forced if tools else None,
     )
 
 
