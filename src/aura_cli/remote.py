@@ -111,11 +111,16 @@ class RemoteClient:
         await self._request("DELETE", f"/api/tasks/{task_id}")
 
     async def events(self, task_id: str, after_seq: int = -1) -> AsyncIterator[Event]:
-        """The task's events after ``after_seq`` until ``done``, reconnecting as needed."""
+        """The task's events after ``after_seq`` until ``done``, reconnecting as needed.
+
+        A stream that closes cleanly without ``done`` is reopened only while the task is
+        still running; for a finished task the stored events are all there is.
+        """
         last = after_seq
         failures = 0
         while True:
             headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
+            got_new = False
             try:
                 async with self._client.stream("GET", f"/api/tasks/{task_id}/events",
                                                headers=headers) as response:
@@ -127,6 +132,7 @@ class RemoteClient:
                             continue
                         last = event.seq
                         failures = 0
+                        got_new = True
                         yield event
                         if event.type == "done":
                             return
@@ -136,7 +142,65 @@ class RemoteClient:
                     raise AuraError(f"lost the event stream from {self.url}: "
                                     f"{type(exc).__name__}", code="UNREACHABLE") from exc
                 await asyncio.sleep(min(0.2 * 2 ** failures, 5.0))
+                continue
+            if not got_new:
+                task = await self.get_task(task_id)
+                if task.get("status") in ("completed", "failed", "interrupted"):
+                    return
+                await asyncio.sleep(0.2)
 
+
+    # -- added for the TUI's remote backend -------------------------------------------
+    async def send_message(self, task_id: str, message: str) -> dict[str, object]:
+        """Send a follow-up message to a finished task (it runs again); returns the task."""
+        data = await self._request("POST", f"/api/tasks/{task_id}/messages",
+                                   json={"message": message})
+        return data.get("task", data)  # type: ignore[return-value]
+
+    async def models(self) -> dict[str, object]:
+        """The server's default model (``default``) and the model ids it offers (``models``)."""
+        return await self._request("GET", "/api/models")
+
+    async def providers(self) -> list[dict[str, object]]:
+        """The server's provider catalog (whether each is configured, never the keys)."""
+        data = await self._request("GET", "/api/providers")
+        return list(data.get("providers", []))  # type: ignore[arg-type]
+
+    async def settings(self) -> dict[str, object]:
+        """The server's settings (``settings``, secrets masked) and their ``sources``."""
+        return await self._request("GET", "/api/settings/")
+
+    async def update_settings(self, values: dict[str, object]) -> dict[str, object]:
+        """Change settings on the server; returns them as `settings` does."""
+        return await self._request("PUT", "/api/settings/", json=values)
+
+    async def replay(self, task_id: str, after_seq: int = -1) -> AsyncIterator[Event]:
+        """Every stored event of a task (all its runs), then live ones while it runs.
+
+        The server ends a stream after each ``done``; this reconnects after it and stops
+        when a stream closes with nothing new (the task has no more runs going).
+        """
+        last = after_seq
+        while True:
+            headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
+            got = False
+            try:
+                async with self._client.stream("GET", f"/api/tasks/{task_id}/events",
+                                               headers=headers) as response:
+                    if response.status_code >= 400:
+                        await response.aread()
+                        raise _error(response)
+                    async for event in _parse(response):
+                        if event.seq <= last:
+                            continue
+                        last = event.seq
+                        got = True
+                        yield event
+            except httpx.HTTPError as exc:
+                raise AuraError(f"lost the event stream from {self.url}: {type(exc).__name__}",
+                                code="UNREACHABLE") from exc
+            if not got:
+                return
 
 async def _parse(response: httpx.Response) -> AsyncIterator[Event]:
     async for line in response.aiter_lines():

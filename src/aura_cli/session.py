@@ -18,8 +18,8 @@ REMOTE_FLAGS: dict[str, str | None] = {"server": None, "token": None}
 
 def remote_settings():  # type: ignore[no-untyped-def]
     """The remote server to talk to (flags, then the ``server``/``token`` settings), or None."""
-    from aura_core.config import load_config
     from aura_cli.remote import RemoteSettings
+    from aura_core.config import load_config
 
     config = load_config()
     url = REMOTE_FLAGS.get("server") or config.get("server")
@@ -135,7 +135,7 @@ def _maybe_hint(engine, model: str | None, json_out: bool) -> None:  # type: ign
 
 
 def _prepare_embedded(quiet: bool) -> None:
-    from aura_core.inference.models import embedded_model_ready, embedded_model_path
+    from aura_core.inference.models import embedded_model_path, embedded_model_ready
 
     if embedded_model_ready():
         return

@@ -40,7 +40,11 @@ def scripted_engine(turns: list[Turn]) -> tuple[Engine, ScriptedProvider]:
 def make_app(engine: Engine, project: Path, model: str = "scripted:x") -> AuraApp:
     """The app with a fixed clock, greeting and no dependency banners."""
     return AuraApp(
-        LocalBackend(engine), model=model, project=project, clock=lambda: FIXED_NOW, problems=lambda _model: []
+        LocalBackend(engine),
+        model=model,
+        project=project,
+        clock=lambda: FIXED_NOW,
+        problems=lambda _model: [],
     )
 
 

@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from aura_cli.tui.widgets.context_panel import ContextPanel
+from aura_cli.tui.widgets.prompt_area import PromptArea
+from aura_cli.tui.widgets.task_list import TaskList
+from aura_cli.tui.widgets.thinking_block import ThinkingBlock
+from aura_cli.tui.widgets.thread import Thread
+from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.engine import Engine
 from aura_core.events import Event
 from aura_core.messages import Message
@@ -116,27 +122,53 @@ def seeded(project: Path):  # type: ignore[no-untyped-def]
     engine.store.close()
 
 
-async def open_seeded(pilot) -> None:  # type: ignore[no-untyped-def]
-    pilot.app.workspace.open_task(TASK_ID)
+async def until(pilot, check) -> None:  # type: ignore[no-untyped-def]
+    """Let the app work until ``check()`` holds (bounded; no wall-clock sleeps)."""
+    for _ in range(200):
+        if check():
+            return
+        await pilot.pause()
+    raise AssertionError("condition never held")
+
+
+async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
+    """A still screen: no blinking cursor, workers done, animations over, app idle."""
+    pilot.app.workspace.query_one(PromptArea).cursor_blink = False
     await settle(pilot.app)
     await pilot.wait_for_scheduled_animations()
-    for _ in range(3):  # let the anchored thread settle its final scroll position
-        await pilot.pause()
+    await pilot.pause()
+
+
+async def open_seeded(pilot) -> Thread:  # type: ignore[no-untyped-def]
+    """Open the seeded task and wait until its replay is completely on screen."""
+    app = pilot.app
+    await until(pilot, lambda: app.workspace.query_one(TaskList).shown == [TASK_ID])
+    app.workspace.open_task(TASK_ID)
+    await until(pilot, lambda: TASK_ID in app.workspace.threads)
+    thread = app.workspace.threads[TASK_ID]
+    await until(pilot, lambda: thread.status == "completed")
+    thinking = thread.query_one(ThinkingBlock)
+    await until(pilot, lambda: "words" in str(thinking.query_one("CollapsibleTitle").render()))
+    await steady(pilot)
+    return thread
 
 
 def test_dashboard(snap_compare, seeded) -> None:
-    assert snap_compare(seeded, terminal_size=(120, 36))
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await until(pilot, lambda: pilot.app.workspace.query_one(TaskList).shown == [TASK_ID])
+        await steady(pilot)
+
+    assert snap_compare(seeded, terminal_size=(120, 36), run_before=run_before)
 
 
 def test_finished_task_with_thinking_tool_cards_and_table(snap_compare, seeded) -> None:
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await open_seeded(pilot)
-        thread = pilot.app.workspace.threads[TASK_ID]
-        for card in thread.query("ToolCard"):
+        thread = await open_seeded(pilot)
+        for card in thread.query(ToolCard):
             card.collapsed = False
-        await pilot.pause()
+        await steady(pilot)
         thread.scroll_end(animate=False, immediate=True)
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(seeded, terminal_size=(120, 64), run_before=run_before)
 
@@ -145,10 +177,16 @@ def test_context_panel(snap_compare, seeded) -> None:
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await open_seeded(pilot)
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        panel = pilot.app.workspace.query_one(ContextPanel)
+        await until(pilot, lambda: "Calls     2" in str(panel.query_one("#usage-lines").render()))
+        await steady(pilot)
 
     assert snap_compare(seeded, terminal_size=(120, 36), run_before=run_before)
 
 
 def test_small_terminal_80x24(snap_compare, seeded) -> None:
-    assert snap_compare(seeded, terminal_size=(80, 24))
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await until(pilot, lambda: pilot.app.workspace.query_one(TaskList).shown == [TASK_ID])
+        await steady(pilot)
+
+    assert snap_compare(seeded, terminal_size=(80, 24), run_before=run_before)

@@ -1,4 +1,4 @@
-"""The Textual app: owns nothing but the engine reference; the workspace screen does the work."""
+"""The Textual app: owns nothing but the backend; the workspace screen does the work."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from textual.binding import Binding
 from textual.widgets import TextArea
 
 from aura_cli.tui.approver import TuiApprover
+from aura_cli.tui.backend import Backend
 from aura_cli.tui.dependencies import dependency_problems
 from aura_cli.tui.palette import AuraCommands
 from aura_cli.tui.screens.workspace import WorkspaceScreen
-from aura_core.engine import Engine
+from aura_core.errors import AuraError
 
 __all__ = ["AuraApp"]
 
 
 class AuraApp(App[None]):
-    """Aura's full-screen workspace over an `Engine`.
+    """Aura's full-screen workspace over a `Backend` (the in-process engine or a server).
 
     Args:
-        engine: the engine (in-process, or a remote one with the same API).
-        model: the model new tasks use; the engine's default when None.
+        backend: where tasks run (`LocalBackend` or `RemoteBackend`).
+        model: the model new tasks use; the backend's default when None.
         project: the project directory; the current directory when None.
         clock: the time source (tests inject a fixed one).
         greeting: a fixed greeting (tests); chosen from the clock when None.
@@ -37,7 +38,7 @@ class AuraApp(App[None]):
 
     def __init__(
         self,
-        engine: Engine,
+        backend: Backend,
         *,
         model: str | None = None,
         project: Path | None = None,
@@ -46,17 +47,26 @@ class AuraApp(App[None]):
         problems: Callable[[str], list[str]] = dependency_problems,
     ) -> None:
         super().__init__()
-        self.engine = engine
+        self.backend = backend
         self.clock = clock
         self.greeting = greeting
         self.problems = problems
         self.project = (project or Path.cwd()).expanduser().resolve()
-        self.model = model or engine.default_model()
+        #: The model new tasks start with (the backend's default is fetched on mount).
+        self.model = model
         #: Answers tool-approval questions with a dialog (for the engine's Approver port).
         self.approver = TuiApprover(self)
 
-    def on_mount(self) -> None:
-        self.push_screen(WorkspaceScreen(self.project, self.model))
+    async def on_mount(self) -> None:
+        if self.backend.location != "local":
+            self.sub_title = self.backend.location
+        if self.model is None:
+            try:
+                self.model = await self.backend.default_model()
+            except AuraError as exc:
+                self.exit(message=f"aura: error: {exc.message}")
+                return
+        await self.push_screen(WorkspaceScreen(self.project, self.model))
 
     @property
     def workspace(self) -> WorkspaceScreen:
@@ -76,10 +86,13 @@ class AuraApp(App[None]):
             self.screen.action_cancel_task()
 
     async def on_unmount(self) -> None:
-        # Running tasks end as "interrupted" (resumable), never as orphans.
-        for task_id, thread in list(self.workspace_threads().items()):
-            if thread.status == "running":
-                await self.engine.cancel(task_id)
+        # In-process tasks end as "interrupted" (resumable), never as orphans; tasks on a
+        # server keep running there.
+        if self.backend.owns_tasks:
+            for task_id, thread in list(self.workspace_threads().items()):
+                if thread.status == "running":
+                    await self.backend.cancel(task_id)
+        await self.backend.close()
 
     def workspace_threads(self) -> dict[str, object]:
         """The open threads by task id (empty before the workspace is shown)."""

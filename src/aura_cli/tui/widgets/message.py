@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 from typing import Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
-__all__ = ["ChatMessage"]
+from aura_cli.tui.widgets.frozen_markdown import FrozenMarkdown, freeze
+
+__all__ = ["FLUSH_INTERVAL", "SEGMENT_LINES", "ChatMessage", "safe_to_split"]
 
 Role = Literal["user", "assistant", "plan"]
+
+SEGMENT_LINES = 20
+"""A streamed answer moves on to a new Markdown widget after this many lines (at a block end)."""
+
+FLUSH_INTERVAL = 1 / 20
+"""Streamed fragments are handed to the Markdown widget at most this often (seconds)."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+
+
+def safe_to_split(source: str) -> bool:
+    """Whether Markdown can be cut after ``source`` without changing how either part renders.
+
+    True at a blank line outside a fenced code block.
+
+    Args:
+        source: the Markdown so far (of the current segment).
+    """
+    return source.endswith("\n\n") and len(_FENCE.findall(source)) % 2 == 0
 
 
 class ChatMessage(Vertical):
     """A message rendered as Markdown; assistant text is appended through a `MarkdownStream`.
 
-    Appending goes through Textual's stream, which batches fragments and re-parses only the
-    last block, so a long answer streams in linear time.
+    The stream batches fragments and re-parses only the last block. A long answer is split
+    across several Markdown widgets (one per ~`SEGMENT_LINES` lines); once a segment is
+    finished and laid out it is swapped for a `FrozenMarkdown` (its rendered lines in one
+    widget), so layout cost per chunk stays flat however long the answer grows.
 
     Args:
         role: who wrote it.
@@ -42,30 +68,133 @@ class ChatMessage(Vertical):
         self._initial = text
         self.attachments = attachments
         self._stream: MarkdownStream | None = None
+        self._live: Markdown | None = None
+        self._segment = ""
+        self._segment_lines = 0
+        self._finished: list[Markdown] = []
+        self._pending: list[str] = []
+        self._flush_timer: Timer | None = None
+        self._lock = asyncio.Lock()
         #: The text shown so far.
         self.text = text
 
     def compose(self) -> ComposeResult:
         if self.role == "plan":
             yield Static("Plan", classes="who")
-        yield Markdown(self._initial)
+        self._live = Markdown(self._initial)
+        yield self._live
         if self.attachments:
             chips = "  ".join(f"📎 {p.name}" for p in self.attachments)
             yield Static(chips, classes="chips", markup=False)
 
-    async def append(self, fragment: str) -> None:
-        """Add streamed text at the end.
+    @property
+    def segments(self) -> int:
+        """How many pieces (live or frozen Markdown) the message is split across."""
+        return len(self.query_children(Markdown)) + len(self.query_children(FrozenMarkdown))
+
+    def append(self, fragment: str) -> None:
+        """Add streamed text at the end; it is shown within `FLUSH_INTERVAL`.
+
+        Never waits for rendering: fragments are buffered and handed to the Markdown stream
+        by a timer in this widget's own task, so the event consumer stays fast.
 
         Args:
             fragment: the next piece of Markdown.
         """
+        if not fragment:
+            return
         self.text += fragment
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.query_one(Markdown))
-        await self._stream.write(fragment)
+        self._pending.append(fragment)
+        if self._flush_timer is None:
+            self._flush_timer = self.set_timer(FLUSH_INTERVAL, self._flush, name="flush")
 
-    async def finish(self) -> None:
-        """Flush the stream; the message is complete."""
+    async def _flush(self) -> None:
+        self._flush_timer = None
+        async with self._lock:
+            await self._write_pending()
+
+    async def _write_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for fragment in pending:
+            if self._stream is None:
+                assert self._live is not None
+                self._stream = Markdown.get_stream(self._live)
+            await self._stream.write(fragment)
+            self._segment += fragment
+            self._segment_lines += fragment.count("\n")
+            if self._segment_lines >= SEGMENT_LINES and safe_to_split(self._segment):
+                await self._next_segment()
+
+    async def _next_segment(self) -> None:
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
+        previous = self._live
+        assert previous is not None
+        self._finished.append(previous)
+        self._live = Markdown()
+        self._segment = ""
+        self._segment_lines = 0
+        await self.mount(self._live, after=previous)
+        # Freeze once the screen has laid the finished segment out (never inline: the
+        # stream's consumer must not wait for a render).
+        self.call_after_refresh(self._freeze_finished)
+
+    async def _freeze_finished(self) -> None:
+        for segment in list(self._finished):
+            if not segment.is_attached:
+                self._finished.remove(segment)
+                continue
+            if not segment.display:
+                continue  # being swapped already
+            frozen = freeze(segment)
+            if frozen is None:
+                continue  # not laid out yet (or hidden): try again after the next segment
+            self._finished.remove(segment)
+            index = self.children.index(segment)
+            before = self.children[index - 1] if index else None
+            # The swap itself has no await in it, so no frame shows both copies or neither.
+            after = self.children[index + 1] if index + 1 < len(self.children) else None
+            if isinstance(before, FrozenMarkdown) and before.width == frozen.width:
+                before.extend(frozen)
+                frozen = before
+            else:
+                frozen.display = False
+                await self.mount(frozen, before=segment)
+                frozen.display = True
+            if isinstance(after, FrozenMarkdown) and after.width == frozen.width:
+                frozen.extend(after)  # a later segment froze first: join them
+                after.display = False
+            segment.display = False
+            await segment.remove()
+            if after is not None and not after.display:
+                await after.remove()
+
+    async def on_frozen_markdown_thaw(self, event: FrozenMarkdown.Thaw) -> None:
+        event.stop()
+        frozen = event.frozen
+        if not frozen.is_attached:
+            return
+        pieces = [Markdown(piece) for piece in frozen.pieces]
+        self._finished.extend(pieces)
+        for piece in pieces:
+            piece.display = False
+        await self.mount_all(pieces, before=frozen)
+        for piece in pieces:
+            piece.display = True
+        frozen.display = False
+        await frozen.remove()
+        self.call_after_refresh(self._freeze_finished)
+
+    async def finish(self) -> None:
+        """Show every buffered fragment and stop the stream; the message is complete."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        async with self._lock:
+            await self._write_pending()
+            if self._stream is not None:
+                await self._stream.stop()
+                self._stream = None
+        if self._finished:
+            self.call_after_refresh(self._freeze_finished)

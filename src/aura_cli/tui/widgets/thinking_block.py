@@ -29,4 +29,18 @@ class ThinkingBlock(Collapsible):
         """
         self.text += fragment
         self._body.update(self.text)
-        self.title = f"Thinking · {len(self.text.split())} words"
+        self._show_title()
+
+    def on_mount(self) -> None:
+        # A title set while the block was still mounting can be overwritten by the title
+        # widget's own initialisation: set it again once everything is on screen.
+        self.call_after_refresh(self._show_title)
+
+    def _show_title(self) -> None:
+        label = f"Thinking · {len(self.text.split())} words" if self.text else "Thinking"
+        self.title = label
+        self._title.label = label
+        if self._title.is_mounted:
+            # Setting an unchanged label does not repaint; a label set while the title was
+            # mounting may not have been painted: paint it now.
+            self._title._update_label()

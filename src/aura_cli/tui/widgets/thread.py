@@ -64,6 +64,8 @@ class Thread(VerticalScroll):
         self._runs = 0
         #: The ``seq`` of the last event shown.
         self.seq = -1
+        #: The task's model (shown in the context panel).
+        self.model = ""
 
     def on_mount(self) -> None:
         if self.title_text:
@@ -90,7 +92,7 @@ class Thread(VerticalScroll):
             text: the prompt.
             attachments: attached files (shown as chips).
         """
-        await self._end_stream()
+        await self.end_stream()
         await self._mount(ChatMessage("user", text, attachments))
 
     async def add_notice(self, text: str, kind: str = "notice") -> None:
@@ -100,12 +102,12 @@ class Thread(VerticalScroll):
             text: the line.
             kind: its CSS class.
         """
-        await self._end_stream()
+        await self.end_stream()
         await self._mount(Static(text, classes=kind, markup=False))
 
     async def clear(self) -> None:
         """Remove everything shown (the stored task is untouched)."""
-        await self._end_stream()
+        await self.end_stream()
         await self.remove_children()
         self._tail = None
         self._cards.clear()
@@ -121,19 +123,19 @@ class Thread(VerticalScroll):
         if kind == "text":
             tail = self._tail
             if not (isinstance(tail, ChatMessage) and tail.role == "assistant"):
-                await self._end_stream()
+                await self.end_stream()
                 tail = ChatMessage("assistant")
                 await self._mount(tail)
-            await tail.append(str(data.get("text", "")))
+            tail.append(str(data.get("text", "")))
         elif kind == "thinking":
             tail = self._tail
             if not isinstance(tail, ThinkingBlock):
-                await self._end_stream()
+                await self.end_stream()
                 tail = ThinkingBlock()
                 await self._mount(tail)
             tail.append(str(data.get("text", "")))
         elif kind == "tool_use":
-            await self._end_stream()
+            await self.end_stream()
             card = ToolCard(str(data.get("id")), str(data.get("name")), data.get("arguments"))
             self._cards[card.call_id] = card
             await self._mount(card)
@@ -149,12 +151,12 @@ class Thread(VerticalScroll):
                 float(duration) if isinstance(duration, int | float) else None,
             )
         elif kind == "plan":
-            await self._end_stream()
+            await self.end_stream()
             await self._mount(ChatMessage("plan", str(data.get("text", ""))))
         elif kind == "status":
             await self._on_status(event)
         elif kind == "role":
-            await self._end_stream()
+            await self.end_stream()
             await self._mount(Rule(line_style="heavy"))
             await self._mount(Static(f"role: {data.get('role')}", classes="notice"))
         elif kind == "approval":
@@ -166,7 +168,7 @@ class Thread(VerticalScroll):
                 f"error [{data.get('code', 'ERROR')}]: {data.get('message')}", "error"
             )
         elif kind == "done":
-            await self._end_stream()
+            await self.end_stream()
             self.status = str(data.get("status", "failed"))
             label = _STATUS_MARK.get(self.status, self.status)
             if data.get("reason"):
@@ -195,6 +197,7 @@ class Thread(VerticalScroll):
         self._tail = widget
         await self.mount(widget)
 
-    async def _end_stream(self) -> None:
+    async def end_stream(self) -> None:
+        """Show everything still buffered in the streamed answer."""
         if isinstance(self._tail, ChatMessage):
             await self._tail.finish()
