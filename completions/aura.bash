@@ -46,6 +46,7 @@ _aura() {
       "run") path="run";;
       "serve") path="serve";;
       "task") path="task";;
+      "task compact") path="task compact";;
       "task delete") path="task delete";;
       "task list") path="task list";;
       "task resume") path="task resume";;
@@ -96,7 +97,8 @@ _aura() {
     "models use") words="--help";;
     "run") words="-m --model -p --project --chat --plan --max-steps --budget --tools --json -v --verbose --help";;
     "serve") words="--host --port --token --allow-host --help";;
-    "task") words="delete list resume show --help";;
+    "task") words="compact delete list resume show --help";;
+    "task compact") words="--json --help";;
     "task delete") words="--json --help";;
     "task list") words="--status --interrupted --limit --offset --json --help";;
     "task resume") words="--json -v --verbose --help";;

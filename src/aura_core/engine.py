@@ -241,6 +241,43 @@ class Engine:
                 handles.append(self._launch(record))
         return handles
 
+    async def compact(self, task_id: str) -> dict[str, object] | None:
+        """Compact a task's history now (the ``/compact`` command), whatever its size.
+
+        Returns:
+            What the compaction did, or None when there was nothing old enough to drop.
+
+        Raises:
+            NotFoundError: no such task.
+            UsageError: the task is running.
+        """
+        from aura_core.agent import compaction
+
+        record = self._get(task_id)
+        if record.id in self._running:
+            raise UsageError(f"task {record.id[:8]} is running; compact it when it stops")
+        provider, model_name = self.resolve(record.model)
+        history = self.store.tasks.messages(record.id)
+        window = context_window(provider.name, self.config)
+        result = await compaction.compact(
+            task_id=record.id, history=history, memory=self.store.memory, provider=provider,
+            model=model_name, window=min(window, compaction.estimate_tokens(history)),
+            truncate_only=compaction.truncate_only(self.store.memory, record.id),
+            project=record.project_path,
+        )
+        if result is None:
+            return None
+        await self.bus.emit(record.id, "status", {
+            "status": record.status, "message": f"compacted {result.dropped} older messages "
+            f"({result.method}) on request",
+            "compaction": {"method": result.method, "dropped": result.dropped,
+                           "upto_idx": result.upto_idx, "tokens_before": result.tokens_before,
+                           "tokens_after": result.tokens_after, "window": window},
+        })
+        self.bus.flush()
+        return {"method": result.method, "dropped": result.dropped,
+                "tokens_before": result.tokens_before, "tokens_after": result.tokens_after}
+
     def approve(self, approval_id: str, decision: str) -> None:
         """Answer a pending tool approval: ``once``, ``always`` (this tool, this task) or ``deny``.
 

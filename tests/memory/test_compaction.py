@@ -135,3 +135,20 @@ async def test_failed_summaries_fall_back_to_truncation_then_stay_there(project:
     assert methods and set(methods) == {"truncation"}
     assert script.summaries == 3  # after three failures no more summary attempts
     await engine.shutdown()
+
+
+async def test_compact_on_request_summarises_a_stopped_task(project: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AURA_CONTEXT_WINDOW", "100000")  # never compacts by itself
+    engine, provider, script = make_engine()
+    handle = await engine.start_task("Read pages 0 to 9", model="scripted:x", project=project)
+    await handle.wait()
+    assert script.summaries == 0
+    result = await engine.compact(handle.task_id)
+    assert result is not None and result["method"] == "summary" and result["dropped"] > 0
+    events = engine.store.tasks.events(handle.task_id)
+    assert events[-1].type == "status" and "on request" in str(events[-1].data["message"])
+    again = await engine.send_message(handle.task_id, "And now?")
+    await again.wait()
+    assert provider.requests[-1].messages[1].content.startswith("The task, as first given:")
+    await engine.shutdown()

@@ -171,6 +171,30 @@ def resume(
     raise typer.Exit(resume_task_cli(task_id, json_out=json_out, verbose=verbose))
 
 
+@app.command("compact")
+def compact(task_id: str, json_out: JsonFlag = False) -> None:
+    """Summarise a task's older history now (what the model sees next; the transcript stays)."""
+    import asyncio
+
+    from aura_core.engine import Engine
+
+    async def go():  # type: ignore[no-untyped-def]
+        engine = Engine()
+        try:
+            return await engine.compact(task_id)
+        finally:
+            await engine.shutdown()
+
+    result = asyncio.run(go())
+    if json_out:
+        typer.echo(json.dumps(result))
+    elif result is None:
+        typer.echo("nothing to compact: the history is already short")
+    else:
+        typer.echo(f"compacted {result['dropped']} messages ({result['method']}): "
+                   f"~{result['tokens_before']} → ~{result['tokens_after']} tokens")
+
+
 @app.command("delete")
 def delete(task_id: str, json_out: JsonFlag = False) -> None:
     """Delete a task with its transcript and events."""
