@@ -30,12 +30,15 @@ class RemoteClient:
     network neither loses nor repeats events.
     """
 
-    def __init__(self, settings: RemoteSettings, *, transport: httpx.AsyncBaseTransport | None = None
-                 ) -> None:
+    def __init__(
+        self, settings: RemoteSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         headers = {"Authorization": f"Bearer {settings.token}"} if settings.token else {}
         self.url = settings.url.rstrip("/")
         self._client = httpx.AsyncClient(
-            base_url=self.url, headers=headers, transport=transport,
+            base_url=self.url,
+            headers=headers,
+            transport=transport,
             timeout=httpx.Timeout(30.0, read=None),
         )
 
@@ -47,19 +50,35 @@ class RemoteClient:
         try:
             response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as exc:
-            raise AuraError(f"cannot reach the server at {self.url}: {type(exc).__name__}",
-                            code="UNREACHABLE") from exc
+            raise AuraError(
+                f"cannot reach the server at {self.url}: {type(exc).__name__}", code="UNREACHABLE"
+            ) from exc
         if response.status_code >= 400:
             raise _error(response)
         return response.json()
 
-    async def create_task(self, message: str, *, model: str | None, project: str | None,
-                          mode: str, max_steps: int | None, budget: float | None) -> str:
+    async def create_task(
+        self,
+        message: str,
+        *,
+        model: str | None,
+        project: str | None,
+        mode: str,
+        max_steps: int | None,
+        budget: float | None,
+    ) -> str:
         """Create a task on the server; returns its id."""
-        body = {"message": message, "model": model, "project_path": project, "mode": mode,
-                "max_steps": max_steps, "budget": budget}
-        data = await self._request("POST", "/api/tasks/",
-                                   json={k: v for k, v in body.items() if v is not None})
+        body = {
+            "message": message,
+            "model": model,
+            "project_path": project,
+            "mode": mode,
+            "max_steps": max_steps,
+            "budget": budget,
+        }
+        data = await self._request(
+            "POST", "/api/tasks/", json={k: v for k, v in body.items() if v is not None}
+        )
         task = data.get("task", data)
         return str(task["id"])  # type: ignore[index]
 
@@ -93,7 +112,9 @@ class RemoteClient:
         data = await self._request("GET", f"/api/tasks/{task_id}")
         return data.get("task", data)  # type: ignore[return-value]
 
-    async def list_tasks(self, *, status: str | None, limit: int, offset: int) -> list[dict[str, object]]:
+    async def list_tasks(
+        self, *, status: str | None, limit: int, offset: int
+    ) -> list[dict[str, object]]:
         """Tasks, newest first."""
         params: dict[str, object] = {"limit": limit, "offset": offset}
         if status:
@@ -122,8 +143,9 @@ class RemoteClient:
             headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
             got_new = False
             try:
-                async with self._client.stream("GET", f"/api/tasks/{task_id}/events",
-                                               headers=headers) as response:
+                async with self._client.stream(
+                    "GET", f"/api/tasks/{task_id}/events", headers=headers
+                ) as response:
                     if response.status_code >= 400:
                         await response.aread()
                         raise _error(response)
@@ -139,9 +161,11 @@ class RemoteClient:
             except httpx.HTTPError as exc:
                 failures += 1
                 if failures > 5:
-                    raise AuraError(f"lost the event stream from {self.url}: "
-                                    f"{type(exc).__name__}", code="UNREACHABLE") from exc
-                await asyncio.sleep(min(0.2 * 2 ** failures, 5.0))
+                    raise AuraError(
+                        f"lost the event stream from {self.url}: {type(exc).__name__}",
+                        code="UNREACHABLE",
+                    ) from exc
+                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
                 continue
             if not got_new:
                 task = await self.get_task(task_id)
@@ -149,12 +173,12 @@ class RemoteClient:
                     return
                 await asyncio.sleep(0.2)
 
-
     # -- added for the TUI's remote backend -------------------------------------------
     async def send_message(self, task_id: str, message: str) -> dict[str, object]:
         """Send a follow-up message to a finished task (it runs again); returns the task."""
-        data = await self._request("POST", f"/api/tasks/{task_id}/messages",
-                                   json={"message": message})
+        data = await self._request(
+            "POST", f"/api/tasks/{task_id}/messages", json={"message": message}
+        )
         return data.get("task", data)  # type: ignore[return-value]
 
     async def models(self) -> dict[str, object]:
@@ -174,6 +198,12 @@ class RemoteClient:
         """Change settings on the server; returns them as `settings` does."""
         return await self._request("PUT", "/api/settings/", json=values)
 
+    async def approve(self, approval_id: str, decision: str) -> dict[str, object]:
+        """Answer a tool call waiting for approval: ``once``, ``always`` or ``deny``."""
+        return await self._request(
+            "POST", f"/api/approvals/{approval_id}", json={"decision": decision}
+        )
+
     async def replay(self, task_id: str, after_seq: int = -1) -> AsyncIterator[Event]:
         """Every stored event of a task (all its runs), then live ones while it runs.
 
@@ -185,8 +215,9 @@ class RemoteClient:
             headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
             got = False
             try:
-                async with self._client.stream("GET", f"/api/tasks/{task_id}/events",
-                                               headers=headers) as response:
+                async with self._client.stream(
+                    "GET", f"/api/tasks/{task_id}/events", headers=headers
+                ) as response:
                     if response.status_code >= 400:
                         await response.aread()
                         raise _error(response)
@@ -197,10 +228,13 @@ class RemoteClient:
                         got = True
                         yield event
             except httpx.HTTPError as exc:
-                raise AuraError(f"lost the event stream from {self.url}: {type(exc).__name__}",
-                                code="UNREACHABLE") from exc
+                raise AuraError(
+                    f"lost the event stream from {self.url}: {type(exc).__name__}",
+                    code="UNREACHABLE",
+                ) from exc
             if not got:
                 return
+
 
 async def _parse(response: httpx.Response) -> AsyncIterator[Event]:
     async for line in response.aiter_lines():

@@ -14,6 +14,7 @@ import pytest
 from aura_cli.remote import RemoteClient, RemoteSettings
 from aura_cli.tui.app import AuraApp
 from aura_cli.tui.remote_backend import RemoteBackend
+from aura_cli.tui.screens.approval import ApprovalScreen
 from aura_cli.tui.widgets.thread import Thread
 from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.providers.resolve import DEFAULT_MODEL
@@ -29,11 +30,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """A real ``aura serve`` on a free loopback port, with its own AURA_HOME."""
+def _serve(env: dict[str, str]) -> Iterator[str]:
+    """Run ``aura serve`` on a free loopback port with ``env``; yields its URL."""
     port = _free_port()
-    env = {**cli_env, "AURA_HOME": str(tmp_path / "server-home"), "AURA_WEB_TOKEN": TOKEN}
     proc = subprocess.Popen(
         [*AURA, "serve", "--port", str(port)],
         env=env,
@@ -53,6 +52,25 @@ def server(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """A real ``aura serve`` on a free loopback port, with its own AURA_HOME."""
+    env = {**cli_env, "AURA_HOME": str(tmp_path / "server-home"), "AURA_WEB_TOKEN": TOKEN}
+    yield from _serve(env)
+
+
+@pytest.fixture
+def guarded_server(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """Like `server`, but ``list_dir`` calls wait for approval."""
+    env = {
+        **cli_env,
+        "AURA_HOME": str(tmp_path / "server-home"),
+        "AURA_WEB_TOKEN": TOKEN,
+        "AURA_TOOLS_REQUIRE_APPROVAL": "list_dir",
+    }
+    yield from _serve(env)
 
 
 def remote_app(url: str, project: Path, model: str | None = None) -> AuraApp:
@@ -112,6 +130,33 @@ async def test_remote_mode_streams_a_task_with_a_tool_card_and_reopens_it(
         assert replayed.answer == "Looking.Two **files** here.Follow-up answer."
         assert replayed.status == "completed"
         assert len(replayed.query(ToolCard)) == 1
+
+
+async def test_remote_mode_asks_for_approval_and_sends_the_decision_to_the_server(
+    guarded_server: str, project: Path, write_script
+) -> None:  # type: ignore[no-untyped-def]
+    model = write_script(
+        [
+            {"tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]},
+            {"text": "Listed."},
+        ]
+    )
+    app = remote_app(guarded_server, project, model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"what is here?", "enter")
+        for _ in range(3000):  # events come from another process: poll the app, bounded
+            if isinstance(app.screen, ApprovalScreen):
+                break
+            await pilot.pause()
+        assert isinstance(app.screen, ApprovalScreen)
+        assert app.screen.tool_name == "list_dir"
+        assert on_screen(app).query_one(ToolCard).status == "waiting"
+        await pilot.press("y")
+        await settle(app)
+        thread = on_screen(app)
+        assert thread.status == "completed"
+        assert thread.answer == "Listed."
+        assert thread.query_one(ToolCard).title.startswith("✓ list_dir")
 
 
 async def test_remote_mode_reports_an_unreachable_server(project: Path) -> None:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["open_tui"]
+if TYPE_CHECKING:
+    from aura_core.engine import Engine
+
+__all__ = ["TUI_APPROVAL_TOOLS", "ask_before_risky_tools", "open_tui"]
+
+TUI_APPROVAL_TOOLS = frozenset({"bash", "write_file", "edit_file"})
+"""Tools the interactive TUI asks about before running, unless ``tools.require_approval`` is set."""
 
 
 def open_tui(model: str | None = None, project: Path | None = None) -> None:
     """Run the TUI until the user quits.
 
     With ``-s URL`` (or the ``server`` setting) the TUI drives that ``aura serve``;
-    otherwise it builds an in-process engine.
+    otherwise it builds an in-process engine, which asks before running
+    `TUI_APPROVAL_TOOLS` unless the ``tools.require_approval`` setting is configured.
 
     Args:
         model: the model new tasks use; the configured default when None.
@@ -45,10 +53,24 @@ def open_tui(model: str | None = None, project: Path | None = None) -> None:
     from aura_core.engine import Engine
 
     engine = Engine()
+    ask_before_risky_tools(engine)
     try:
         AuraApp(LocalBackend(engine), model=model, project=root).run()
     finally:
         engine.store.close()
+
+
+def ask_before_risky_tools(engine: Engine) -> None:
+    """Make the engine hold `TUI_APPROVAL_TOOLS` calls for approval, unless configured.
+
+    Someone is watching the TUI, so commands and file changes wait for a yes; an explicit
+    ``tools.require_approval`` setting (file or environment, even an empty list) wins.
+
+    Args:
+        engine: the in-process engine the TUI drives.
+    """
+    if engine.config.source("tools.require_approval") == "default":
+        engine.require_approval = TUI_APPROVAL_TOOLS
 
 
 if __name__ == "__main__":

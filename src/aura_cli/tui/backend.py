@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from aura_cli.tui.approver import Decision
 from aura_cli.tui.model_choices import ModelChoice, model_choices
 from aura_core.engine import Engine
 from aura_core.events import Event
@@ -82,6 +83,10 @@ class Backend(Protocol):
         """Stop a running task; False when it was not running."""
         ...
 
+    async def approve(self, approval_id: str, decision: Decision) -> None:
+        """Answer a tool call waiting for approval (an ``approval`` event without decision)."""
+        ...
+
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         """Top-level tasks, newest first."""
         ...
@@ -152,6 +157,9 @@ class LocalBackend:
 
     async def cancel(self, task_id: str) -> bool:
         return await self.engine.cancel(task_id)
+
+    async def approve(self, approval_id: str, decision: Decision) -> None:
+        self.engine.approve(approval_id, decision)
 
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         return self.engine.store.tasks.list(limit=limit)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aura_cli.remote import RemoteClient
+from aura_cli.tui.approver import Decision
 from aura_cli.tui.backend import Mode, SettingsSnapshot, TaskRun
 from aura_cli.tui.model_choices import ModelChoice
 from aura_core.errors import AuraError, NotFoundError, UsageError
@@ -125,6 +126,9 @@ class RemoteBackend:
 
     async def cancel(self, task_id: str) -> bool:
         return await self.client.cancel(task_id)
+
+    async def approve(self, approval_id: str, decision: Decision) -> None:
+        await self.client.approve(approval_id, decision)
 
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         views = await self.client.list_tasks(status=None, limit=min(limit, 500), offset=0)

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher
 
 from aura_cli.tui.widgets.context_panel import TaskUsage
 from aura_cli.tui.widgets.thread import Thread
-from aura_core.errors import AuraError
+from aura_core.errors import AuraError, NotFoundError
 from aura_core.events import Event
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ class TaskControl(Screen[None]):
         self.threads: dict[str, Thread] = {}
         #: Usage per task, from its ``usage`` events.
         self.usage: dict[str, TaskUsage] = {}
+        #: Approval requests still waiting, by approval id: the task they belong to.
+        self.approvals: dict[str, str] = {}
 
     @property
     def aura(self) -> AuraApp:
@@ -182,8 +184,46 @@ class TaskControl(Screen[None]):
         if event.type == "usage":
             self.usage.setdefault(thread.task_id, TaskUsage()).add(event)
         await thread.apply(event)
+        if event.type == "approval":
+            self._on_approval(thread, event)
+        elif event.type == "done":
+            # A run that ends (cancelled…) while a call waits: its question is moot.
+            for approval_id, task_id in list(self.approvals.items()):
+                if task_id == thread.task_id:
+                    del self.approvals[approval_id]
+                    self.aura.approver.settle(approval_id)
         if thread.task_id == self.current and event.type in ("usage", "done", "status"):
             self.update_context()
+
+    def _on_approval(self, thread: Thread, event: Event) -> None:
+        approval_id = str(event.data.get("approval_id") or "")
+        if not approval_id:
+            return
+        if event.data.get("decision") is None:
+            self.approvals[approval_id] = thread.task_id
+            arguments = event.data.get("arguments")
+            self.ask_approval(
+                approval_id,
+                str(event.data.get("tool")),
+                arguments if isinstance(arguments, dict) else {},
+            )
+        else:
+            # Answered (here or by another client): close the dialog if it is still open.
+            self.approvals.pop(approval_id, None)
+            self.aura.approver.settle(approval_id)
+
+    @work(group="approvals")
+    async def ask_approval(self, approval_id: str, tool: str, arguments: dict[str, object]) -> None:
+        """Show the approval dialog for a held tool call and send the user's decision."""
+        decision = await self.aura.approver.request(approval_id, tool, arguments)
+        if decision is None:
+            return
+        try:
+            await self.aura.backend.approve(approval_id, decision)
+        except NotFoundError:
+            return  # the run ended (or another client answered) while the dialog was open
+        except AuraError as exc:
+            self.notify(exc.message, severity="error")
 
 
 def without_plan_prompts(contents: list[str]) -> list[str]:

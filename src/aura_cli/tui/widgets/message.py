@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownStream
 
 from aura_cli.tui.widgets.frozen_markdown import FrozenMarkdown, freeze
 
@@ -40,9 +39,10 @@ def safe_to_split(source: str) -> bool:
 
 
 class ChatMessage(Vertical):
-    """A message rendered as Markdown; assistant text is appended through a `MarkdownStream`.
+    """A message rendered as Markdown; streamed assistant text is appended in batches.
 
-    The stream batches fragments and re-parses only the last block. A long answer is split
+    Fragments are buffered and appended to the live Markdown widget (which re-parses only
+    its last block) by a timer, one append at a time. A long answer is split
     across several Markdown widgets (one per ~`SEGMENT_LINES` lines); once a segment is
     finished and laid out it is swapped for a `FrozenMarkdown` (its rendered lines in one
     widget), so layout cost per chunk stays flat however long the answer grows.
@@ -67,7 +67,6 @@ class ChatMessage(Vertical):
         self.role = role
         self._initial = text
         self.attachments = attachments
-        self._stream: MarkdownStream | None = None
         self._live: Markdown | None = None
         self._segment = ""
         self._segment_lines = 0
@@ -75,6 +74,7 @@ class ChatMessage(Vertical):
         self._pending: list[str] = []
         self._flush_timer: Timer | None = None
         self._lock = asyncio.Lock()
+        self._swap_lock = asyncio.Lock()
         #: The text shown so far.
         self.text = text
 
@@ -95,8 +95,8 @@ class ChatMessage(Vertical):
     def append(self, fragment: str) -> None:
         """Add streamed text at the end; it is shown within `FLUSH_INTERVAL`.
 
-        Never waits for rendering: fragments are buffered and handed to the Markdown stream
-        by a timer in this widget's own task, so the event consumer stays fast.
+        Never waits for rendering: fragments are buffered and handed to the live Markdown
+        widget by a timer (in the timer's own task), so the event consumer stays fast.
 
         Args:
             fragment: the next piece of Markdown.
@@ -114,21 +114,29 @@ class ChatMessage(Vertical):
             await self._write_pending()
 
     async def _write_pending(self) -> None:
+        """Append buffered fragments to the live segment, moving on at block ends.
+
+        Runs under ``_lock``. Each ``Markdown.append`` is awaited until its blocks are
+        mounted, so a segment is complete (source and blocks) before it is frozen.
+        """
         pending, self._pending = self._pending, []
+        chunk = ""
         for fragment in pending:
-            if self._stream is None:
-                assert self._live is not None
-                self._stream = Markdown.get_stream(self._live)
-            await self._stream.write(fragment)
+            chunk += fragment
             self._segment += fragment
             self._segment_lines += fragment.count("\n")
             if self._segment_lines >= SEGMENT_LINES and safe_to_split(self._segment):
+                await self._append_live(chunk)
+                chunk = ""
                 await self._next_segment()
+        await self._append_live(chunk)
+
+    async def _append_live(self, chunk: str) -> None:
+        if chunk:
+            assert self._live is not None
+            await self._live.append(chunk)
 
     async def _next_segment(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
         previous = self._live
         assert previous is not None
         self._finished.append(previous)
@@ -141,60 +149,67 @@ class ChatMessage(Vertical):
         self.call_after_refresh(self._freeze_finished)
 
     async def _freeze_finished(self) -> None:
-        for segment in list(self._finished):
-            if not segment.is_attached:
+        # Runs in the screen's task while thaws run in this widget's: one swap at a time,
+        # or a thaw could copy a frozen widget's pieces just before a swap extends it.
+        async with self._swap_lock:
+            for segment in list(self._finished):
+                if not segment.is_attached:
+                    self._finished.remove(segment)
+                    continue
+                frozen = freeze(segment)
+                if frozen is None:
+                    continue  # not laid out yet (or hidden): try again after the next segment
+                await self._swap(segment, frozen)
+                # Only now is it gone from the children: until then it counts as unfrozen.
                 self._finished.remove(segment)
-                continue
-            if not segment.display:
-                continue  # being swapped already
-            frozen = freeze(segment)
-            if frozen is None:
-                continue  # not laid out yet (or hidden): try again after the next segment
-            self._finished.remove(segment)
-            index = self.children.index(segment)
-            before = self.children[index - 1] if index else None
-            # The swap itself has no await in it, so no frame shows both copies or neither.
-            after = self.children[index + 1] if index + 1 < len(self.children) else None
-            if isinstance(before, FrozenMarkdown) and before.width == frozen.width:
-                before.extend(frozen)
-                frozen = before
-            else:
-                frozen.display = False
-                await self.mount(frozen, before=segment)
-                frozen.display = True
-            if isinstance(after, FrozenMarkdown) and after.width == frozen.width:
-                frozen.extend(after)  # a later segment froze first: join them
-                after.display = False
-            segment.display = False
-            await segment.remove()
-            if after is not None and not after.display:
-                await after.remove()
+
+    async def _swap(self, segment: Markdown, frozen: FrozenMarkdown) -> None:
+        """Replace a finished segment by its frozen copy, merged with frozen neighbours."""
+        index = self.children.index(segment)
+        before = self.children[index - 1] if index else None
+        if isinstance(before, FrozenMarkdown) and before.width == frozen.width:
+            before.extend(frozen)
+            frozen = before
+        else:
+            frozen.display = False
+            await self.mount(frozen, before=segment)
+        index = self.children.index(segment)
+        after = self.children[index + 1] if index + 1 < len(self.children) else None
+        # From here to the hiding of the segment there is no await, so no frame shows both
+        # copies or neither.
+        frozen.display = True
+        merged = isinstance(after, FrozenMarkdown) and after.width == frozen.width
+        if merged:
+            frozen.extend(after)  # type: ignore[arg-type]  # a later segment froze first
+            after.display = False  # type: ignore[union-attr]
+        segment.display = False
+        await segment.remove()
+        if merged:
+            await after.remove()  # type: ignore[union-attr]
 
     async def on_frozen_markdown_thaw(self, event: FrozenMarkdown.Thaw) -> None:
         event.stop()
         frozen = event.frozen
-        if not frozen.is_attached:
-            return
-        pieces = [Markdown(piece) for piece in frozen.pieces]
-        self._finished.extend(pieces)
-        for piece in pieces:
-            piece.display = False
-        await self.mount_all(pieces, before=frozen)
-        for piece in pieces:
-            piece.display = True
-        frozen.display = False
-        await frozen.remove()
+        async with self._swap_lock:
+            if not frozen.is_attached or not frozen.display:
+                return  # merged into another frozen widget meanwhile (which thaws itself)
+            pieces = [Markdown(piece) for piece in frozen.pieces]
+            self._finished.extend(pieces)
+            for piece in pieces:
+                piece.display = False
+            await self.mount_all(pieces, before=frozen)
+            for piece in pieces:
+                piece.display = True
+            frozen.display = False
+            await frozen.remove()
         self.call_after_refresh(self._freeze_finished)
 
     async def finish(self) -> None:
-        """Show every buffered fragment and stop the stream; the message is complete."""
+        """Show every buffered fragment; the message is complete."""
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None
         async with self._lock:
             await self._write_pending()
-            if self._stream is not None:
-                await self._stream.stop()
-                self._stream = None
         if self._finished:
             self.call_after_refresh(self._freeze_finished)

@@ -161,8 +161,13 @@ class Thread(VerticalScroll):
             await self._mount(Static(f"role: {data.get('role')}", classes="notice"))
         elif kind == "approval":
             decision = data.get("decision")
-            line = f"approval for {data.get('tool')}: {decision or 'waiting'}"
-            await self.add_notice(line)
+            card = self._cards.get(str(data.get("id")))
+            if card is None:
+                await self.add_notice(f"approval for {data.get('tool')}: {decision or 'waiting'}")
+            elif decision is None:
+                card.wait_for_approval()
+            else:
+                card.approval_decided(str(decision))
         elif kind == "error":
             await self.add_notice(
                 f"error [{data.get('code', 'ERROR')}]: {data.get('message')}", "error"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
-__all__ = ["ToolCard"]
+__all__ = ["Status", "ToolCard"]
+
+Status = Literal["running", "waiting", "ok", "error"]
 
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class ToolCard(Collapsible):
-    """Shows a spinner while the tool runs, then ✓ or ✗ with the duration.
+    """Shows a spinner while the tool runs (⏸ while it waits for approval), then ✓ or ✗.
 
     Args:
         call_id: the tool call's id (results are matched on it).
@@ -25,6 +28,7 @@ class ToolCard(Collapsible):
     ToolCard { margin: 0 0 1 0; padding: 0; border: round $panel-lighten-2; }
     ToolCard.-ok { border: round $success 60%; }
     ToolCard.-error { border: round $error; }
+    ToolCard.-waiting { border: round $warning; }
     ToolCard .tool-label { color: $text-muted; text-style: bold; }
     ToolCard .tool-io { max-height: 14; height: auto; background: $boost; padding: 0 1; }
     """
@@ -44,12 +48,12 @@ class ToolCard(Collapsible):
             title=f"{_SPINNER[0]} {name}",
             collapsed=True,
         )
-        #: ``running``, ``ok`` or ``error``.
-        self.status = "running"
+        #: ``running``, ``waiting`` (for approval), ``ok`` or ``error``.
+        self.status: Status = "running"
         self._frame = 0
 
     def on_mount(self) -> None:
-        if self.status == "running":
+        if self.status in ("running", "waiting"):
             self._timer = self.set_interval(0.1, self._spin)
 
     def _spin(self) -> None:
@@ -57,6 +61,31 @@ class ToolCard(Collapsible):
             return
         self._frame = (self._frame + 1) % len(_SPINNER)
         self.title = f"{_SPINNER[self._frame]} {self.name_}"
+
+    def wait_for_approval(self) -> None:
+        """Show that the call is held until the user approves or denies it."""
+        if self.status != "running":
+            return
+        self.status = "waiting"
+        self.add_class("-waiting")
+        self.title = f"⏸ {self.name_} · waiting for approval"
+
+    def approval_decided(self, decision: str) -> None:
+        """Leave the waiting state once the call was approved or denied.
+
+        Args:
+            decision: ``once``, ``always`` or ``deny``.
+        """
+        if self.status != "waiting":
+            return
+        self.remove_class("-waiting")
+        if decision == "deny":
+            self.status = "error"
+            self.add_class("-error")
+            self.title = f"✗ {self.name_} · denied"
+        else:
+            self.status = "running"
+            self.title = f"{_SPINNER[self._frame]} {self.name_}"
 
     def finish(self, content: str, is_error: bool, duration_ms: float | None) -> None:
         """Show the result.
@@ -67,6 +96,7 @@ class ToolCard(Collapsible):
             duration_ms: how long it ran.
         """
         self.status = "error" if is_error else "ok"
+        self.remove_class("-waiting")
         if hasattr(self, "_timer"):
             self._timer.stop()
         self.add_class(f"-{self.status}")
