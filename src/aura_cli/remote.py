@@ -198,6 +198,11 @@ class RemoteClient:
         """Change settings on the server; returns them as `settings` does."""
         return await self._request("PUT", "/api/settings/", json=values)
 
+    async def compact(self, task_id: str) -> dict[str, object] | None:
+        """Compact a stopped task's history now; None when there was nothing to compact."""
+        data = await self._request("POST", f"/api/tasks/{task_id}/compact")
+        return data.get("compacted")  # type: ignore[return-value]
+
     async def approve(self, approval_id: str, decision: str) -> dict[str, object]:
         """Answer a tool call waiting for approval: ``once``, ``always`` or ``deny``."""
         return await self._request(

@@ -58,11 +58,15 @@ class TaskHandle:
         self._queue = None
         try:
             last = after_seq
-            for event in self.engine.store.tasks.events(self.task_id, after_seq):
-                last = event.seq
-                yield event
-                if event.type == "done":
-                    return
+            while True:  # stored events, re-read until caught up (a slow reader falls behind)
+                batch = self.engine.store.tasks.events(self.task_id, last)
+                for event in batch:
+                    last = event.seq
+                    yield event
+                    if event.type == "done":
+                        return
+                if not batch:
+                    break
             record = self.engine.store.tasks.get(self.task_id)
             if record and record.status in _TERMINAL and (
                     self.runner is None or self.runner.done()):

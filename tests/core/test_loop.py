@@ -246,3 +246,21 @@ async def test_tools_needing_approval_wait_for_a_decision(project: Path) -> None
     assert [e.data["id"] for e in asked] == ["a", "b"]
     assert events[-1].data["status"] == "completed"
     await engine.shutdown()
+
+
+async def test_a_slow_reader_still_gets_every_event_to_done(project: Path) -> None:
+    engine, _ = make_engine([
+        Turn(tool_calls=[{"name": "echo", "arguments": {"text": "a"}}]),
+        Turn(text="finished"),
+    ])
+    handle = await engine.start_task("x", model="scripted:x", project=project)
+    await asyncio.sleep(0)  # let the run start and store its first events
+    late = engine.handle(handle.task_id)  # a second reader, e.g. a TUI opening the task
+    seen = []
+    async for event in late.events(-1):
+        seen.append(event)
+        if len(seen) == 1:
+            await handle.wait()  # the task ends while this reader is still on its first event
+    assert seen[-1].type == "done" and seen[-1].data["status"] == "completed"
+    assert [e.seq for e in seen] == list(range(len(seen)))
+    await engine.shutdown()

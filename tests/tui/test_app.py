@@ -318,3 +318,21 @@ def test_open_tui_refuses_a_missing_project(tmp_path: Path):
 async def test_app_is_an_aura_app(build, project):
     app, _, _ = build([], project)
     assert isinstance(app, AuraApp)
+
+
+async def test_slash_compact_summarises_a_finished_task(build, project):
+    turns = [Turn(tool_calls=[{"name": "echo", "arguments": {"text": f"n{i}"}}]) for i in range(6)]
+    turns.append(Turn(text="All six echoed."))
+    app, engine, provider = build(turns, project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"echo six times", "enter")
+        for _ in range(20):
+            await settle(app)
+            if app.workspace.current and current_thread(app).status == "completed":
+                break
+        assert current_thread(app).status == "completed"
+        provider._turns = lambda request: Turn(text="Echoed six values so far.")  # the summary
+        await pilot.press(*"/compact", "enter")
+        await until(pilot, lambda: any("compacted" in n.message for n in app._notifications))
+        task_id = app.workspace.current
+        assert engine.store.memory.latest_task_memory(task_id, "compaction") is not None

@@ -87,6 +87,10 @@ class Backend(Protocol):
         """Answer a tool call waiting for approval (an ``approval`` event without decision)."""
         ...
 
+    async def compact(self, task_id: str) -> dict[str, object] | None:
+        """Compact a stopped task's older history now (``/compact``)."""
+        ...
+
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         """Top-level tasks, newest first."""
         ...
@@ -160,6 +164,9 @@ class LocalBackend:
 
     async def approve(self, approval_id: str, decision: Decision) -> None:
         self.engine.approve(approval_id, decision)
+
+    async def compact(self, task_id: str) -> dict[str, object] | None:
+        return await self.engine.compact(task_id)
 
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         return self.engine.store.tasks.list(limit=limit)

@@ -130,6 +130,9 @@ class RemoteBackend:
     async def approve(self, approval_id: str, decision: Decision) -> None:
         await self.client.approve(approval_id, decision)
 
+    async def compact(self, task_id: str) -> dict[str, object] | None:
+        return await self.client.compact(task_id)
+
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         views = await self.client.list_tasks(status=None, limit=min(limit, 500), offset=0)
         return [record_from(v) for v in views]

@@ -9,7 +9,18 @@ from aura_core.errors import UsageError
 
 __all__ = ["SLASH_COMMANDS", "SlashCommand", "SlashName", "parse_slash"]
 
-SlashName = Literal["model", "plan", "chat", "agent", "clear", "new", "help", "attach", "cancel"]
+SlashName = Literal[
+    "model",
+    "plan",
+    "chat",
+    "agent",
+    "clear",
+    "new",
+    "help",
+    "attach",
+    "cancel",
+    "compact",
+]
 
 #: Every slash command with a one-line description (shown by /help and in completion).
 SLASH_COMMANDS: dict[SlashName, str] = {
@@ -22,6 +33,7 @@ SLASH_COMMANDS: dict[SlashName, str] = {
     "help": "list slash commands and key bindings",
     "attach": "attach a file: /attach PATH",
     "cancel": "cancel the running task on screen",
+    "compact": "summarise the task's older history now (the transcript stays)",
 }
 
 

@@ -75,6 +75,14 @@ class TaskController(Controller):
         """A task by id (or unique id prefix)."""
         return task_view(_record(engine, task_id))
 
+    @post("/{task_id:str}/compact", responses=ERRORS, status_code=200,
+          summary="Compact a stopped task's older history now")
+    async def compact(self, engine: EngineDep, task_id: FromPath[str]) -> dict[str, object]:
+        """Summarise older messages (what the model sees next); ``compacted`` is null when
+        the history is already short."""
+        record = _record(engine, task_id)
+        return {"task_id": record.id, "compacted": await engine.compact(record.id)}
+
     @delete(
         "/{task_id:str}",
         responses=ERRORS,

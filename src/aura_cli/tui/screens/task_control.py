@@ -149,6 +149,30 @@ class TaskControl(Screen[None]):
             self.notify(exc.message, severity="error")
 
     @work(group="engine")
+    async def compact_task(self) -> None:
+        """``/compact``: summarise the shown task's older history now."""
+        task_id = self.current
+        thread = self.threads.get(task_id or "")
+        if task_id is None or thread is None:
+            self.notify("open a task first", severity="warning")
+            return
+        if thread.status == "running":
+            self.notify("compact the task when it stops", severity="warning")
+            return
+        try:
+            result = await self.aura.backend.compact(task_id)
+        except AuraError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        if result is None:
+            self.notify("nothing to compact: the history is already short")
+        else:
+            self.notify(
+                f"compacted {result['dropped']} messages "
+                f"(~{result['tokens_before']} → ~{result['tokens_after']} tokens)"
+            )
+
+    @work(group="engine")
     async def delete_task(self, task_id: str) -> None:
         """Delete a task (refused while it runs on screen)."""
         thread = self.threads.get(task_id)

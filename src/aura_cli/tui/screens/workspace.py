@@ -273,6 +273,8 @@ class WorkspaceScreen(TaskControl):
             self.action_help()
         elif name == "cancel":
             self.action_cancel_task()
+        elif name == "compact":
+            self.compact_task()
         elif name == "clear" and self.current in self.threads:
             self.threads[self.current].run_worker(self.threads[self.current].clear())
         elif name == "attach":
