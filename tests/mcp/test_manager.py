@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.mcp.conftest import group_of, live_group_members, serve_asgi, server_pids, wait_gone
+
 from aura_core.config import load_config
 from aura_core.engine import Engine
 from aura_core.mcp.manager import McpManager
@@ -16,7 +18,6 @@ from aura_core.providers.scripted import ScriptedProvider, Turn
 from aura_core.store import open_store
 from aura_core.store.mcp import McpServerConfig, McpStore
 from aura_core.tools.registry import ToolRegistry
-from conftest import group_of, live_group_members, serve_asgi, server_pids, wait_gone
 
 
 def engine_with(manager: McpManager, turns: list[Turn]) -> Engine:

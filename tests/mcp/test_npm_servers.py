@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from test_manager import ORPHAN_DRIVER, call, engine_with, results, run
+from tests.mcp.conftest import children_of, live_group_members, wait_gone
 
 from aura_core.mcp.manager import McpManager
 from aura_core.providers.scripted import Turn
 from aura_core.store.mcp import McpServerConfig, McpStore
-from conftest import children_of, live_group_members, wait_gone
 
 
 async def test_filesystem_server_lists_tools_and_an_agent_reads_a_file(

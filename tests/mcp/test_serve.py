@@ -9,12 +9,12 @@ import httpx
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+from tests.mcp.conftest import serve_asgi
 
 from aura_core.config import load_config
 from aura_core.engine import Engine
 from aura_core.mcp.serve import build_server, http_app
 from aura_core.store import open_store
-from conftest import serve_asgi
 from mcp import ClientSession
 
 SERVE = "from aura_cli.commands.mcp import app; app(prog_name='aura mcp')"

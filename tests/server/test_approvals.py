@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import LiveServer
+from tests.server.conftest import LiveServer
 
 
 def test_approval_over_http_releases_the_tool_call(live: LiveServer) -> None:

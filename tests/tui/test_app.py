@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.tui.conftest import make_app, scripted_engine, settle
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown
@@ -15,7 +16,6 @@ from aura_cli.tui.widgets.thread import Thread
 from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.providers.base import ModelRequest
 from aura_core.providers.scripted import ScriptedProvider, Turn
-from conftest import make_app, scripted_engine, settle
 
 
 async def until(pilot: Pilot[None], check) -> None:  # type: ignore[no-untyped-def]

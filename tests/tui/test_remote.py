@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.tui.conftest import FIXED_NOW, settle
 
 from aura_cli.remote import RemoteClient, RemoteSettings
 from aura_cli.tui.app import AuraApp
@@ -18,7 +19,6 @@ from aura_cli.tui.screens.approval import ApprovalScreen
 from aura_cli.tui.widgets.thread import Thread
 from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.providers.resolve import DEFAULT_MODEL
-from conftest import FIXED_NOW, settle
 from support import AURA
 
 TOKEN = "tui-remote-token-456"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.tui.conftest import make_app, scripted_engine, settle
 
 from aura_cli.tui.widgets.context_panel import ContextPanel
 from aura_cli.tui.widgets.prompt_area import PromptArea
@@ -16,7 +17,6 @@ from aura_core.engine import Engine
 from aura_core.events import Event
 from aura_core.messages import Message
 from aura_core.store.tasks import TaskRecord
-from conftest import make_app, scripted_engine, settle
 
 pytest.importorskip("pytest_textual_snapshot")
 

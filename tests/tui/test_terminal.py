@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.tui.conftest import FIXED_NOW, settle
 
 from aura_cli.tui.app import AuraApp
 from aura_cli.tui.backend import LocalBackend
@@ -16,7 +17,6 @@ from aura_cli.tui.widgets.tool_card import ToolCard
 from aura_core.config import load_config
 from aura_core.engine import Engine
 from aura_core.store import open_store
-from conftest import FIXED_NOW, settle
 
 
 def _capture(session: str) -> str:

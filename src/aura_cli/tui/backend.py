@@ -11,7 +11,7 @@ from aura_cli.tui.approver import Decision
 from aura_cli.tui.model_choices import ModelChoice, model_choices
 from aura_core.engine import Engine
 from aura_core.events import Event
-from aura_core.store.tasks import TaskRecord
+from aura_core.tasks import TaskRecord
 
 __all__ = ["Backend", "LocalBackend", "Mode", "SettingsSnapshot", "TaskRun"]
 

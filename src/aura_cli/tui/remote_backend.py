@@ -13,7 +13,7 @@ from aura_cli.tui.backend import Mode, SettingsSnapshot, TaskRun
 from aura_cli.tui.model_choices import ModelChoice
 from aura_core.errors import AuraError, NotFoundError, UsageError
 from aura_core.events import Event
-from aura_core.store.tasks import TaskRecord
+from aura_core.tasks import TaskRecord
 
 __all__ = ["RemoteBackend", "RemoteRun", "attachment_block", "record_from"]
 

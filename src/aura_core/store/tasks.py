@@ -6,53 +6,14 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Literal
 
 from sqlite_utils import Database
 
 from aura_core.events import Event
 from aura_core.messages import Message, ToolCall
+from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
 
 __all__ = ["TaskRecord", "TaskStatus", "TaskStore", "TASK_STATUSES"]
-
-TaskStatus = Literal["pending", "executing", "completed", "failed", "interrupted"]
-TASK_STATUSES: tuple[TaskStatus, ...] = (
-    "pending", "executing", "completed", "failed", "interrupted",
-)
-
-
-@dataclass(slots=True)
-class TaskRecord:
-    """One row of the ``tasks`` table."""
-
-    id: str
-    title: str
-    status: TaskStatus
-    mode: str
-    model: str
-    project_path: str
-    role: str | None = None
-    parent_id: str | None = None
-    agent: str | None = None
-    max_steps: int = 25
-    budget: float | None = None
-    reason: str | None = None
-    error: str | None = None
-    pid: int | None = None
-    created_at: float = 0.0
-    updated_at: float = 0.0
-    finished_at: float | None = None
-    tools: str | None = None  # JSON list of tool names the task may use; None = all
-
-    def tool_names(self) -> list[str] | None:
-        """The task's tool selection, or None for every available tool."""
-        return json.loads(self.tools) if self.tools else None
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
-        return asdict(self)
-
 
 def _pid_alive(pid: int | None) -> bool:
     if not pid:

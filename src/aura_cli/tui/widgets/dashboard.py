@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from aura_cli.tui.quick_actions import QUICK_ACTIONS
 from aura_cli.tui.widgets.quick_action import QuickAction
 from aura_cli.tui.widgets.sidebar import STATUS_ICONS, Sidebar
-from aura_core.store.tasks import TaskRecord
+from aura_core.tasks import TaskRecord
 
 __all__ = ["Dashboard", "greeting_for"]
 

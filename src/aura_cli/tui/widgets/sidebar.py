@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from aura_core.store.tasks import TaskRecord
+from aura_core.tasks import TaskRecord
 
 __all__ = ["STATUS_ICONS", "Sidebar", "View"]
 

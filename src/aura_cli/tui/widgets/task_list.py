@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select
 
 from aura_cli.tui.widgets.sidebar import STATUS_ICONS
-from aura_core.store.tasks import TASK_STATUSES, TaskRecord
+from aura_core.tasks import TASK_STATUSES, TaskRecord
 
 __all__ = ["TaskList"]
 
