@@ -233,3 +233,10 @@ def m006_fact_vectors(db: Database) -> None:
         {"fact_id": int, "model": str, "vector": bytes}, pk="fact_id",
         foreign_keys=[("fact_id", "memory_facts", "id")],
     )
+
+
+@migration
+def m007_lean_usage_indexes(db: Database) -> None:
+    # Every model call writes a usage row; each index is one more page per commit. Date-range
+    # summaries scan the (small) table or use (provider, created_at); task totals use task_id.
+    db.execute("DROP INDEX IF EXISTS idx_usage_created_at")
