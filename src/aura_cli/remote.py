@@ -198,6 +198,10 @@ class RemoteClient:
         """Change settings on the server; returns them as `settings` does."""
         return await self._request("PUT", "/api/settings/", json=values)
 
+    async def usage_summary(self, days: int = 14) -> dict[str, object]:
+        """Usage totals and the daily series (``aura usage --json``)."""
+        return await self._request("GET", "/api/usage/summary", params={"days": days})
+
     async def compact(self, task_id: str) -> dict[str, object] | None:
         """Compact a stopped task's history now; None when there was nothing to compact."""
         data = await self._request("POST", f"/api/tasks/{task_id}/compact")

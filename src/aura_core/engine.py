@@ -282,6 +282,13 @@ class Engine:
         return {"method": result.method, "dropped": result.dropped,
                 "tokens_before": result.tokens_before, "tokens_after": result.tokens_after}
 
+    def usage_summary(self, days: int = 14) -> dict[str, object]:
+        """Tokens and cost: today, this month, all time, by provider and model, and daily."""
+        from aura_core.store.usage_report import usage_summary
+
+        self.store.tasks.flush_events()  # usage rows ride with transcript writes
+        return usage_summary(self.store.db, days)
+
     def approve(self, approval_id: str, decision: str) -> None:
         """Answer a pending tool approval: ``once``, ``always`` (this tool, this task) or ``deny``.
 

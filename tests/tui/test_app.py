@@ -336,3 +336,22 @@ async def test_slash_compact_summarises_a_finished_task(build, project):
         await until(pilot, lambda: any("compacted" in n.message for n in app._notifications))
         task_id = app.workspace.current
         assert engine.store.memory.latest_task_memory(task_id, "compaction") is not None
+
+
+async def test_usage_view_charts_recorded_cost(build, project):
+    from aura_cli.tui.widgets.usage_view import UsageView, daily_chart
+
+    app, engine, _ = build([Turn(text="Hello.", input_tokens=1200, output_tokens=300)], project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"hi", "enter")
+        await settle(app)
+        await pilot.press("f2")
+        await until(pilot, lambda: "1.2K in" in str(app.workspace.query_one("#usage-totals").render()))
+        view = app.workspace.query_one(UsageView)
+        assert view.display
+        chart = str(app.workspace.query_one("#usage-daily").render())
+        assert chart.count("\n") >= 13 and "1.5K tok" in chart
+    text = daily_chart([{"date": "2026-12-03", "cost": 0.5, "input_tokens": 1, "output_tokens": 1},
+                        {"date": "2026-12-04", "cost": 1.0, "input_tokens": 1, "output_tokens": 1}])
+    first, second = str(text).splitlines()
+    assert second.count("█") == 40 and first.count("█") == 20

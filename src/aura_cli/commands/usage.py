@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -21,20 +20,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def collect(days: int = 14) -> dict[str, object]:
     """Gather the usage summary (the ``--json`` document)."""
     from aura_core.store import open_store
-    from aura_core.store.usage_report import UsageReport, day_start, month_start
+    from aura_core.store.usage_report import usage_summary
 
     store = open_store()
     try:
-        report = UsageReport(store.db)
-        month = month_start()
-        return {
-            "today": asdict(report.totals(day_start())),
-            "month": asdict(report.totals(month)),
-            "all_time": asdict(report.totals()),
-            "by_provider": {k: asdict(v) for k, v in report.grouped("provider", month).items()},
-            "by_model": {k: asdict(v) for k, v in report.grouped("model", month).items()},
-            "daily": [{"date": d, **asdict(t)} for d, t in report.daily(days)],
-        }
+        return usage_summary(store.db, days)
     finally:
         store.close()
 

@@ -91,6 +91,10 @@ class Backend(Protocol):
         """Compact a stopped task's older history now (``/compact``)."""
         ...
 
+    async def usage_summary(self, days: int = 14) -> dict[str, object]:
+        """Usage totals and the daily series, as ``aura usage --json`` prints them."""
+        ...
+
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         """Top-level tasks, newest first."""
         ...
@@ -167,6 +171,9 @@ class LocalBackend:
 
     async def compact(self, task_id: str) -> dict[str, object] | None:
         return await self.engine.compact(task_id)
+
+    async def usage_summary(self, days: int = 14) -> dict[str, object]:
+        return self.engine.usage_summary(days)
 
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         return self.engine.store.tasks.list(limit=limit)

@@ -133,6 +133,9 @@ class RemoteBackend:
     async def compact(self, task_id: str) -> dict[str, object] | None:
         return await self.client.compact(task_id)
 
+    async def usage_summary(self, days: int = 14) -> dict[str, object]:
+        return await self.client.usage_summary(days)
+
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         views = await self.client.list_tasks(status=None, limit=min(limit, 500), offset=0)
         return [record_from(v) for v in views]

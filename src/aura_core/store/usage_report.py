@@ -87,3 +87,19 @@ class UsageReport:
             ).fetchone()
             out.append((start.strftime("%Y-%m-%d"), UsageTotals.from_row(row)))
         return out
+
+
+def usage_summary(db: Database, days: int = 14) -> dict[str, object]:
+    """Today, this month, all time, by provider and model (this month), and the last ``days``."""
+    from dataclasses import asdict
+
+    report = UsageReport(db)
+    month = month_start()
+    return {
+        "today": asdict(report.totals(day_start())),
+        "month": asdict(report.totals(month)),
+        "all_time": asdict(report.totals()),
+        "by_provider": {k: asdict(v) for k, v in report.grouped("provider", month).items()},
+        "by_model": {k: asdict(v) for k, v in report.grouped("model", month).items()},
+        "daily": [{"date": d, **asdict(t)} for d, t in report.daily(days)],
+    }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from aura_cli.server.deps import EngineDep
 from aura_cli.server.errors import ERRORS
@@ -17,6 +19,14 @@ class UsageController(Controller):
 
     path = "/api/usage"
     tags = ["usage"]
+
+    @get("/summary", responses=ERRORS, summary="Today, month, by provider/model, and daily usage")
+    async def summary(
+        self, engine: EngineDep,
+        days: Annotated[int, QueryParameter(ge=1, le=366, description="Days in the daily series.")] = 14,
+    ) -> dict[str, object]:
+        """Tokens and cost totals, the same document as ``aura usage --json``."""
+        return engine.usage_summary(days)
 
     @get("/tasks/{task_id:str}", responses=ERRORS, summary="Token and cost totals of one task")
     async def task_usage(self, engine: EngineDep, task_id: FromPath[str]) -> dict[str, object]:

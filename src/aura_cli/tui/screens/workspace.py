@@ -21,6 +21,7 @@ from aura_cli.tui.widgets.quick_action import QuickAction
 from aura_cli.tui.widgets.settings_view import SettingsView
 from aura_cli.tui.widgets.sidebar import Sidebar, View
 from aura_cli.tui.widgets.task_list import TaskList
+from aura_cli.tui.widgets.usage_view import UsageView
 from aura_core.errors import AuraError
 
 __all__ = ["NARROW_WIDTH", "WorkspaceScreen"]
@@ -29,7 +30,7 @@ NARROW_WIDTH = 100
 """Below this many columns the sidebar collapses (ctrl+g brings it back)."""
 _KEYS_HELP = (
     "keys: enter send · shift+enter / alt+enter / ctrl+j newline · up/down history · "
-    "tab complete · escape or ctrl+c cancel task · ctrl+n new task · ctrl+t tasks · "
+    "tab complete · escape or ctrl+c cancel task · ctrl+n new task · ctrl+t tasks · f2 usage · "
     "ctrl+o model · ctrl+b context panel · ctrl+g sidebar · ctrl+r resume · "
     "ctrl+p command palette · ctrl+q quit"
 )
@@ -43,6 +44,7 @@ class WorkspaceScreen(TaskControl):
         Binding("escape", "cancel_task", "Cancel task"),
         Binding("ctrl+n", "new_task", "New"),
         Binding("ctrl+t", "show_view('tasks')", "Tasks"),
+        Binding("f2", "show_view('usage')", "Usage", show=False),
         Binding("ctrl+o", "pick_model", "Model"),
         Binding("ctrl+b", "toggle_context", "Context"),
         Binding("ctrl+g", "toggle_sidebar", "Sidebar"),
@@ -71,6 +73,7 @@ class WorkspaceScreen(TaskControl):
                 with ContentSwitcher(initial="dashboard", id="views"):
                     yield Dashboard(greeting, self.aura.problems(self.model), id="dashboard")
                     yield TaskList(id="tasks")
+                    yield UsageView(id="usage")
                     yield ModelsView(id="models")
                     yield SettingsView(id="settings")
                 yield Composer(self.project, id="composer")
@@ -118,7 +121,7 @@ class WorkspaceScreen(TaskControl):
 
     @work(group="views", exclusive=True)
     async def action_show_view(self, view: View) -> None:
-        """Show the dashboard, tasks, models or settings view."""
+        """Show the dashboard, tasks, usage, models or settings view."""
         backend = self.aura.backend
         try:
             if view == "models":
@@ -129,6 +132,8 @@ class WorkspaceScreen(TaskControl):
                 await self._fill_settings()
             elif view == "tasks":
                 self.refresh_tasks()
+            elif view == "usage":
+                self.query_one(UsageView).set_summary(await backend.usage_summary(14))
         except AuraError as exc:
             self.notify(exc.message, severity="error")
         self.show(view)

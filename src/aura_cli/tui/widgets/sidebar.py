@@ -15,10 +15,11 @@ from aura_core.tasks import TaskRecord
 
 __all__ = ["STATUS_ICONS", "Sidebar", "View"]
 
-View = Literal["dashboard", "tasks", "models", "settings"]
+View = Literal["dashboard", "tasks", "usage", "models", "settings"]
 _VIEWS: tuple[tuple[View, str], ...] = (
     ("dashboard", "◆ Dashboard"),
     ("tasks", "☰ Tasks"),
+    ("usage", "▤ Usage"),
     ("models", "◎ Models"),
     ("settings", "⚙ Settings"),
 )
