@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from aura_core.errors import ProviderError
 from aura_core.messages import Message, ToolCall
 from aura_core.providers.base import (
     ModelRequest,
@@ -30,6 +28,7 @@ from aura_core.providers.http import (
     open_stream,
     shared_client,
 )
+from aura_core.providers.sse import decode_chunk
 
 __all__ = ["API_VERSION", "THINKING_BUDGETS", "AnthropicMessagesProvider"]
 
@@ -223,7 +222,7 @@ class AnthropicMessagesProvider:
             secrets=secrets,
         ) as response:
             async for event in iter_sse(response):
-                data = self._decode(event.data)
+                data = decode_chunk(self.name, event.data)
                 kind = data.get("type", event.event)
                 if kind == "error":
                     raise error_from_body(
@@ -282,16 +281,6 @@ class AnthropicMessagesProvider:
             block["_json"].append(delta.get("partial_json", ""))
         return None
 
-    def _decode(self, data: str) -> dict[str, Any]:
-        try:
-            value = json.loads(data)
-        except ValueError:
-            raise ProviderError(
-                f"{self.name}: the stream sent an event that is not JSON",
-                kind="server",
-                provider=self.name,
-            ) from None
-        return value if isinstance(value, dict) else {}
 
     async def list_models(self) -> list[str]:
         """List the model ids the vendor offers (``GET {base_url}/v1/models``, all pages).

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from aura_core.errors import ProviderError
 from aura_core.messages import Message, ToolCall
 from aura_core.providers.base import (
     ModelRequest,
@@ -30,6 +28,7 @@ from aura_core.providers.http import (
     open_stream,
     shared_client,
 )
+from aura_core.providers.sse import decode_chunk
 
 __all__ = ["THINKING_BUDGETS", "GeminiProvider"]
 
@@ -195,7 +194,7 @@ class GeminiProvider:
             secrets=secrets,
         ) as response:
             async for event in iter_sse(response):
-                chunk = self._decode(event.data)
+                chunk = decode_chunk(self.name, event.data)
                 if chunk.get("error"):
                     raise error_from_body(
                         self.name, None, chunk, model=request.model, secrets=secrets
@@ -237,16 +236,6 @@ class GeminiProvider:
             return None
         return ThinkingDelta(text) if part.get("thought") else TextDelta(text)
 
-    def _decode(self, data: str) -> dict[str, Any]:
-        try:
-            value = json.loads(data)
-        except ValueError:
-            raise ProviderError(
-                f"{self.name}: the stream sent a chunk that is not JSON",
-                kind="server",
-                provider=self.name,
-            ) from None
-        return value if isinstance(value, dict) else {}
 
     async def list_models(self) -> list[str]:
         """List the models that can generate content (``GET {base_url}/models``, all pages).

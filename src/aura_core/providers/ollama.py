@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from aura_core.errors import ProviderError
 from aura_core.messages import Message, ToolCall
 from aura_core.providers.base import (
     ModelRequest,
@@ -29,6 +27,7 @@ from aura_core.providers.http import (
     open_stream,
     shared_client,
 )
+from aura_core.providers.sse import decode_chunk
 
 __all__ = ["OllamaProvider"]
 
@@ -156,7 +155,7 @@ class OllamaProvider:
             async for line in response.aiter_lines():
                 if not line.strip():
                     continue
-                chunk = self._decode(line)
+                chunk = decode_chunk(self.name, line)
                 if chunk.get("error"):
                     raise error_from_body(
                         self.name, None, chunk, model=request.model, secrets=secrets
@@ -185,16 +184,6 @@ class OllamaProvider:
         )
         yield Stop("tool_calls" if calls else _DONE.get(last.get("done_reason") or "stop", "end"))
 
-    def _decode(self, line: str) -> dict[str, Any]:
-        try:
-            value = json.loads(line)
-        except ValueError:
-            raise ProviderError(
-                f"{self.name}: the stream sent a line that is not JSON",
-                kind="server",
-                provider=self.name,
-            ) from None
-        return value if isinstance(value, dict) else {}
 
     async def list_models(self) -> list[str]:
         """List the models pulled on the server (``GET {base_url}/api/tags``).

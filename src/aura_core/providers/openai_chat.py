@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 
-from aura_core.errors import ProviderError
 from aura_core.messages import Message, ToolCall
 from aura_core.providers.base import (
     ModelRequest,
@@ -31,6 +30,7 @@ from aura_core.providers.http import (
     open_stream,
     shared_client,
 )
+from aura_core.providers.sse import decode_chunk
 
 __all__ = ["OpenAIChatProvider"]
 
@@ -175,7 +175,7 @@ class OpenAIChatProvider:
             async for event in iter_sse(response):
                 if event.data.strip() == "[DONE]":
                     continue  # read to the end so the pooled connection can be reused
-                chunk = self._decode(event.data)
+                chunk = decode_chunk(self.name, event.data)
                 if chunk.get("error"):
                     raise error_from_body(
                         self.name, None, chunk, model=request.model, secrets=(self._api_key,)
@@ -207,16 +207,6 @@ class OpenAIChatProvider:
         reason = _FINISH.get(finish or "stop", "end")
         yield Stop("tool_calls" if pending and reason == "end" else reason)
 
-    def _decode(self, data: str) -> dict[str, Any]:
-        try:
-            chunk = json.loads(data)
-        except ValueError:
-            raise ProviderError(
-                f"{self.name}: the stream sent a chunk that is not JSON",
-                kind="server",
-                provider=self.name,
-            ) from None
-        return chunk if isinstance(chunk, dict) else {}
 
     async def list_models(self) -> list[str]:
         """List the model ids the vendor offers (``GET {base_url}/models``).

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import httpx
 
-__all__ = ["SseEvent", "decode_arguments", "iter_sse", "new_call_id"]
+from aura_core.errors import ProviderError
+
+__all__ = ["SseEvent", "decode_arguments", "decode_chunk", "iter_sse", "new_call_id"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,3 +78,19 @@ def decode_arguments(raw: str | dict[str, object] | None) -> dict[str, object]:
     except ValueError:
         return {"_invalid_json": raw}
     return value if isinstance(value, dict) else {"_invalid_json": raw}
+
+
+def decode_chunk(provider: str, data: str) -> dict[str, object]:
+    """Parse one streamed JSON chunk (an SSE ``data:`` payload or an NDJSON line).
+
+    Raises:
+        ProviderError: the chunk is not JSON (``server``: the vendor sent garbage).
+    """
+    try:
+        value = json.loads(data)
+    except ValueError:
+        raise ProviderError(
+            f"{provider}: the stream sent a chunk that is not JSON", kind="server",
+            provider=provider,
+        ) from None
+    return value if isinstance(value, dict) else {}
