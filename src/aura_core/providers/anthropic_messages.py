@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
-
-import httpx
+from typing import Any, ClassVar
 
 from aura_core.messages import Message, ToolCall
+from aura_core.providers.adapter import HttpAdapter
 from aura_core.providers.base import (
     ModelRequest,
     Stop,
@@ -26,7 +25,6 @@ from aura_core.providers.http import (
     get_json,
     iter_sse,
     open_stream,
-    shared_client,
 )
 from aura_core.providers.sse import decode_chunk
 
@@ -50,7 +48,7 @@ _EPHEMERAL = {"type": "ephemeral"}
 _REMEMBERED = 512  # tool-use turns whose thinking blocks are kept for replay
 
 
-class AnthropicMessagesProvider:
+class AnthropicMessagesProvider(HttpAdapter):
     """Streams from ``POST {base_url}/v1/messages``.
 
     Thinking blocks (with their signatures) are remembered per tool-use turn so a tool loop
@@ -61,27 +59,13 @@ class AnthropicMessagesProvider:
         base_url: the API root without ``/v1``.
     """
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        api_key: str | None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.base_url = base_url.rstrip("/").removesuffix("/v1")
-        self._api_key = api_key
-        self._client = client
-        self._headers = dict(headers or {})
-        self._thinking_blocks: dict[str, list[dict[str, Any]]] = {}
+    auth_header = "x-api-key"
+    auth_prefix = ""
+    base_headers: ClassVar[dict[str, str]] = {"anthropic-version": API_VERSION}
+    strip_suffixes = ("/v1",)
 
-    def _auth_headers(self) -> dict[str, str]:
-        headers = {"anthropic-version": API_VERSION, **self._headers}
-        if self._api_key:
-            headers["x-api-key"] = self._api_key
-        return headers
+    def _init_state(self) -> None:
+        self._thinking_blocks: dict[str, list[dict[str, Any]]] = {}
 
     def _assistant(self, msg: Message, with_thinking: bool) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = []
@@ -213,7 +197,7 @@ class AnthropicMessagesProvider:
         counts: dict[str, int] = {}
         stop: StopReason = "end"
         async with open_stream(
-            self._client or shared_client(),
+            self.http,
             f"{self.base_url}/v1/messages",
             provider=self.name,
             payload=self.build_payload(request),
@@ -281,7 +265,6 @@ class AnthropicMessagesProvider:
             block["_json"].append(delta.get("partial_json", ""))
         return None
 
-
     async def list_models(self) -> list[str]:
         """List the model ids the vendor offers (``GET {base_url}/v1/models``, all pages).
 
@@ -295,7 +278,7 @@ class AnthropicMessagesProvider:
         params = {"limit": "1000"}
         while True:
             body = await get_json(
-                self._client or shared_client(),
+                self.http,
                 f"{self.base_url}/v1/models",
                 provider=self.name,
                 headers=self._auth_headers(),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from aura_core.messages import Message, ToolCall
+from aura_core.providers.adapter import HttpAdapter
 from aura_core.providers.base import (
     ModelRequest,
     Stop,
@@ -26,7 +25,6 @@ from aura_core.providers.http import (
     iter_sse,
     new_call_id,
     open_stream,
-    shared_client,
 )
 from aura_core.providers.sse import decode_chunk
 
@@ -42,7 +40,7 @@ _FINISH: dict[str, StopReason] = {"STOP": "end", "MAX_TOKENS": "max_tokens"}
 _REMEMBERED = 512  # function calls whose thought signatures are kept for replay
 
 
-class GeminiProvider:
+class GeminiProvider(HttpAdapter):
     """Streams from ``POST {base_url}/models/{model}:streamGenerateContent?alt=sse``.
 
     Gemini sends no tool-call ids, so this adapter makes them, and remembers each call's
@@ -53,27 +51,11 @@ class GeminiProvider:
         base_url: the API root including the version, e.g. ``…/v1beta``.
     """
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        api_key: str | None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
-        self._client = client
-        self._headers = dict(headers or {})
-        self._signatures: dict[str, str] = {}
+    auth_header = "x-goog-api-key"
+    auth_prefix = ""
 
-    def _auth_headers(self) -> dict[str, str]:
-        headers = dict(self._headers)
-        if self._api_key:
-            headers["x-goog-api-key"] = self._api_key
-        return headers
+    def _init_state(self) -> None:
+        self._signatures: dict[str, str] = {}
 
     def _model_parts(self, msg: Message, model: str) -> list[dict[str, Any]]:
         parts: list[dict[str, Any]] = [{"text": msg.content}] if msg.content else []
@@ -185,7 +167,7 @@ class GeminiProvider:
         calls = 0
         model = request.model.removeprefix("models/")
         async with open_stream(
-            self._client or shared_client(),
+            self.http,
             f"{self.base_url}/models/{model}:streamGenerateContent?alt=sse",
             provider=self.name,
             payload=self.build_payload(request),
@@ -236,7 +218,6 @@ class GeminiProvider:
             return None
         return ThinkingDelta(text) if part.get("thought") else TextDelta(text)
 
-
     async def list_models(self) -> list[str]:
         """List the models that can generate content (``GET {base_url}/models``, all pages).
 
@@ -250,7 +231,7 @@ class GeminiProvider:
         params = {"pageSize": "1000"}
         while True:
             body = await get_json(
-                self._client or shared_client(),
+                self.http,
                 f"{self.base_url}/models",
                 provider=self.name,
                 headers=self._auth_headers(),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from aura_core.messages import Message, ToolCall
+from aura_core.providers.adapter import HttpAdapter
 from aura_core.providers.base import (
     ModelRequest,
     Stop,
@@ -25,7 +24,6 @@ from aura_core.providers.http import (
     get_json,
     new_call_id,
     open_stream,
-    shared_client,
 )
 from aura_core.providers.sse import decode_chunk
 
@@ -45,7 +43,7 @@ def _message(msg: Message, names: dict[str, str]) -> dict[str, object]:
     return out
 
 
-class OllamaProvider:
+class OllamaProvider(HttpAdapter):
     """Streams from a local (or remote) Ollama server's native chat endpoint.
 
     Attributes:
@@ -53,26 +51,7 @@ class OllamaProvider:
         base_url: the server root, e.g. ``http://127.0.0.1:11434``.
     """
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        api_key: str | None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.base_url = base_url.rstrip("/").removesuffix("/api").removesuffix("/v1")
-        self._api_key = api_key
-        self._client = client
-        self._headers = dict(headers or {})
-
-    def _auth_headers(self) -> dict[str, str]:
-        headers = dict(self._headers)
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        return headers
+    strip_suffixes = ("/api", "/v1")
 
     def build_payload(self, request: ModelRequest) -> dict[str, object]:
         """Translate a :class:`ModelRequest` into the ``/api/chat`` JSON body.
@@ -144,7 +123,7 @@ class OllamaProvider:
         last: dict[str, Any] = {}
         calls = 0
         async with open_stream(
-            self._client or shared_client(),
+            self.http,
             f"{self.base_url}/api/chat",
             provider=self.name,
             payload=self.build_payload(request),
@@ -184,7 +163,6 @@ class OllamaProvider:
         )
         yield Stop("tool_calls" if calls else _DONE.get(last.get("done_reason") or "stop", "end"))
 
-
     async def list_models(self) -> list[str]:
         """List the models pulled on the server (``GET {base_url}/api/tags``).
 
@@ -195,7 +173,7 @@ class OllamaProvider:
             ProviderError: the server could not be reached or answered with an error.
         """
         body = await get_json(
-            self._client or shared_client(),
+            self.http,
             f"{self.base_url}/api/tags",
             provider=self.name,
             headers=self._auth_headers(),

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import Any, ClassVar
 
 from aura_core.messages import Message, ToolCall
+from aura_core.providers.adapter import HttpAdapter
 from aura_core.providers.base import (
     ModelRequest,
     Stop,
@@ -28,7 +27,6 @@ from aura_core.providers.http import (
     iter_sse,
     new_call_id,
     open_stream,
-    shared_client,
 )
 from aura_core.providers.sse import decode_chunk
 
@@ -67,7 +65,7 @@ def _message(msg: Message) -> dict[str, object]:
     return out
 
 
-class OpenAIChatProvider:
+class OpenAIChatProvider(HttpAdapter):
     """Streams from ``POST {base_url}/chat/completions`` (OpenAI, DeepSeek, Groq, vLLM, …).
 
     Attributes:
@@ -75,28 +73,11 @@ class OpenAIChatProvider:
         base_url: the API root including ``/v1``.
     """
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        api_key: str | None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
-        self._client = client
-        self._headers = dict(headers or {})
+    base_headers: ClassVar[dict[str, str]] = {"Accept": "text/event-stream"}
+
+    def _init_state(self) -> None:
         # OpenAI itself rejects non-standard sampling fields; compatible servers accept them.
         self._strict = "api.openai.com" in self.base_url
-
-    def _auth_headers(self) -> dict[str, str]:
-        headers = {"Accept": "text/event-stream", **self._headers}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        return headers
 
     def build_payload(self, request: ModelRequest) -> dict[str, object]:
         """Translate a :class:`ModelRequest` into the chat-completions JSON body.
@@ -159,7 +140,7 @@ class OpenAIChatProvider:
         Raises:
             ProviderError: the vendor refused the call or the connection failed.
         """
-        client = self._client or shared_client()
+        client = self.http
         pending: dict[int, _PendingCall] = {}
         usage: Usage | None = None
         finish: str | None = None
@@ -207,7 +188,6 @@ class OpenAIChatProvider:
         reason = _FINISH.get(finish or "stop", "end")
         yield Stop("tool_calls" if pending and reason == "end" else reason)
 
-
     async def list_models(self) -> list[str]:
         """List the model ids the vendor offers (``GET {base_url}/models``).
 
@@ -218,7 +198,7 @@ class OpenAIChatProvider:
             ProviderError: the call failed.
         """
         body = await get_json(
-            self._client or shared_client(),
+            self.http,
             f"{self.base_url}/models",
             provider=self.name,
             headers=self._auth_headers(),
