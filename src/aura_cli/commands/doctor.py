@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import platform
 import sys
-from importlib import metadata
 from typing import Annotated
 
 import typer
@@ -17,6 +16,8 @@ _PACKAGES = ("typer", "rich", "textual", "httpx", "sqlite-utils", "llama-cpp-pyt
 
 
 def _version(name: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +45,8 @@ def _with_manager(work):  # type: ignore[no-untyped-def]
             return await work(manager)
         finally:
             await manager.shutdown()
+
+    import asyncio
 
     return asyncio.run(main())
 
@@ -308,5 +309,7 @@ def serve(
             await uvicorn.Server(config).serve()
         finally:
             await engine.shutdown()
+
+    import asyncio
 
     asyncio.run(main())
