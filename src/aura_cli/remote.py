@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -131,6 +132,20 @@ class RemoteClient:
         """Delete a task."""
         await self._request("DELETE", f"/api/tasks/{task_id}")
 
+    async def _stream_after(self, task_id: str, last: int) -> AsyncIterator[Event]:
+        """One connection to the task's event stream: the events with ``seq > last``."""
+        headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
+        async with self._client.stream(
+            "GET", f"/api/tasks/{task_id}/events", headers=headers
+        ) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                raise _error(response)
+            async for event in _parse(response):
+                if event.seq > last:
+                    last = event.seq
+                    yield event
+
     async def events(self, task_id: str, after_seq: int = -1) -> AsyncIterator[Event]:
         """The task's events after ``after_seq`` until ``done``, reconnecting as needed.
 
@@ -140,18 +155,10 @@ class RemoteClient:
         last = after_seq
         failures = 0
         while True:
-            headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
             got_new = False
             try:
-                async with self._client.stream(
-                    "GET", f"/api/tasks/{task_id}/events", headers=headers
-                ) as response:
-                    if response.status_code >= 400:
-                        await response.aread()
-                        raise _error(response)
-                    async for event in _parse(response):
-                        if event.seq <= last:
-                            continue
+                async with contextlib.aclosing(self._stream_after(task_id, last)) as stream:
+                    async for event in stream:
                         last = event.seq
                         failures = 0
                         got_new = True
@@ -221,18 +228,10 @@ class RemoteClient:
         """
         last = after_seq
         while True:
-            headers = {"Last-Event-ID": str(last)} if last >= 0 else {}
             got = False
             try:
-                async with self._client.stream(
-                    "GET", f"/api/tasks/{task_id}/events", headers=headers
-                ) as response:
-                    if response.status_code >= 400:
-                        await response.aread()
-                        raise _error(response)
-                    async for event in _parse(response):
-                        if event.seq <= last:
-                            continue
+                async with contextlib.aclosing(self._stream_after(task_id, last)) as stream:
+                    async for event in stream:
                         last = event.seq
                         got = True
                         yield event
@@ -246,6 +245,7 @@ class RemoteClient:
 
 
 async def _parse(response: httpx.Response) -> AsyncIterator[Event]:
+    """The events of an SSE response body."""
     async for line in response.aiter_lines():
         if line.startswith("data:"):
             yield Event.from_json(line[5:].strip())
