@@ -29,32 +29,49 @@ def remote_settings():  # type: ignore[no-untyped-def]
     return RemoteSettings(str(url), str(token) if token else None)
 
 
-async def _drive_remote(settings, follow, json_out: bool, verbose: bool) -> int:  # type: ignore[no-untyped-def]
-    from aura_cli.remote import RemoteClient
+async def _follow(events, *, task_id, approve, cancel, json_out: bool, verbose: bool) -> int:  # type: ignore[no-untyped-def]
+    """Render a run's events until ``done``; answer approvals; Ctrl-C cancels the task.
 
-    client = RemoteClient(settings)
+    Shared by the in-process engine and a remote server: ``approve`` and ``cancel`` are the
+    two calls that differ.
+    """
     renderer = JsonRenderer() if json_out else TextRenderer(verbose=verbose)
     loop = asyncio.get_running_loop()
     current = asyncio.current_task()
-    loop.add_signal_handler(signal.SIGINT, lambda: current.cancel() if current else None)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: current.cancel() if current else None)
     status = "failed"
-    task_id = None
     try:
-        async for event in follow(client):
+        async for event in events:
             task_id = event.task_id
             renderer(event)
+            if event.type == "approval" and event.data.get("decision") is None:
+                await approve(str(event.data["approval_id"]), await _ask_approval(event))
             if event.type == "done":
                 status = str(event.data.get("status", "failed"))
         return exit_code_for(status)
     except asyncio.CancelledError:
+        renderer.close()
         if task_id:
-            await client.cancel(task_id)
+            await cancel(task_id)
             sys.stderr.write(f"aura: interrupted; resume with: aura task resume {task_id[:12]}\n")
         return 130
     finally:
         renderer.close()
-        loop.remove_signal_handler(signal.SIGINT)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _drive_remote(settings, follow, json_out: bool, verbose: bool) -> int:  # type: ignore[no-untyped-def]
+    from aura_cli.remote import RemoteClient
+
+    client = RemoteClient(settings)
+    try:
+        return await _follow(follow(client), task_id=None, approve=client.approve,
+                             cancel=client.cancel, json_out=json_out, verbose=verbose)
+    finally:
         await client.close()
+
 
 EMBEDDED_HINT = (
     "aura: using the embedded Gemma 3 270M base model (tiny, weak at reasoning). "
@@ -66,38 +83,15 @@ async def _drive(start, json_out: bool, verbose: bool) -> int:  # type: ignore[n
     from aura_core.engine import Engine
 
     engine = Engine()
-    renderer = JsonRenderer() if json_out else TextRenderer(verbose=verbose)
-    loop = asyncio.get_running_loop()
-    handle = None
+
+    async def approve(approval_id: str, decision: str) -> None:
+        engine.approve(approval_id, decision)
+
     try:
-        handle = await start(engine, renderer)
-        current = asyncio.current_task()
-
-        def on_sigint() -> None:
-            if current is not None:
-                current.cancel()
-
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-        loop.add_signal_handler(signal.SIGTERM, on_sigint)
-        status = "failed"
-        try:
-            async for event in handle.events():
-                renderer(event)
-                if event.type == "approval" and event.data.get("decision") is None:
-                    decision = await _ask_approval(event)
-                    engine.approve(str(event.data["approval_id"]), decision)
-                if event.type == "done":
-                    status = str(event.data.get("status", "failed"))
-        except asyncio.CancelledError:
-            await engine.cancel(handle.task_id)
-            status = "interrupted"
-            renderer.close()
-            sys.stderr.write(f"aura: interrupted; resume with: aura task resume {handle.task_id[:12]}\n")
-        return exit_code_for(status)
+        handle = await start(engine)
+        return await _follow(handle.events(), task_id=handle.task_id, approve=approve,
+                             cancel=engine.cancel, json_out=json_out, verbose=verbose)
     finally:
-        renderer.close()
-        loop.remove_signal_handler(signal.SIGINT)
-        loop.remove_signal_handler(signal.SIGTERM)
         await engine.shutdown()
 
 
@@ -166,7 +160,7 @@ def run_task_cli(
 
         return asyncio.run(_drive_remote(remote, follow, json_out, verbose))
 
-    async def start(engine, renderer):  # type: ignore[no-untyped-def]
+    async def start(engine):  # type: ignore[no-untyped-def]
         _maybe_hint(engine, model, json_out)
         return await engine.start_task(
             message, model=model, project=project, mode=mode, max_steps=max_steps,
@@ -185,7 +179,7 @@ def resume_task_cli(task_id: str, *, json_out: bool, verbose: bool) -> int:
 
         return asyncio.run(_drive_remote(remote, follow, json_out, verbose))
 
-    async def start(engine, renderer):  # type: ignore[no-untyped-def]
+    async def start(engine):  # type: ignore[no-untyped-def]
         record = engine.store.tasks.get(task_id)
         if record is not None and record.model.startswith("local:"):
             _prepare_embedded(json_out)
