@@ -69,6 +69,9 @@ def _flatten(tree: dict[str, JSON], prefix: str = "") -> dict[str, JSON]:
 
 KNOWN: dict[str, JSON] = _flatten(DEFAULTS)
 
+#: The value type of settings whose default (None) cannot tell it.
+_OPTIONAL_INTS = frozenset({"local.n_threads", "local.seed"})
+
 
 def env_name(key: str) -> str:
     """The environment variable that overrides ``key`` (``local.n_ctx`` → ``AURA_LOCAL_N_CTX``)."""
@@ -77,6 +80,8 @@ def env_name(key: str) -> str:
 
 def _coerce(key: str, raw: JSON, source: str) -> JSON:
     default = KNOWN.get(key)
+    if key in _OPTIONAL_INTS and isinstance(raw, str) and raw.strip():
+        default = 0  # parse as an integer; a bad value is an error like any other int
     if raw is None or not isinstance(raw, str):
         if isinstance(default, bool) and not isinstance(raw, bool) and raw is not None:
             raise ConfigError(f"{source}: {key} must be true or false")
@@ -101,8 +106,6 @@ def _coerce(key: str, raw: JSON, source: str) -> JSON:
     except ValueError as exc:
         kind = type(default).__name__
         raise ConfigError(f"{source}: {key} must be a {kind}, got {text!r}") from exc
-    if default is None and key.startswith("local.") and text.lstrip("-").isdigit():
-        return int(text)
     return text
 
 
