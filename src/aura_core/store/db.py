@@ -21,6 +21,13 @@ from aura_core.store.usage import UsageStore
 __all__ = ["Store", "open_store"]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
+#: Page size of new databases. Every commit rewrites whole pages into the WAL, and a step's
+#: commits touch about ten pages (table and index leaves), so 1 KiB pages write a quarter of
+#: the bytes 4 KiB pages do (see docs/benchmarks.md, "Persistence").
+PAGE_SIZE = 1024
+#: WAL pages between automatic checkpoints: 4,000 x 1 KiB = the same ~4 MiB of WAL as
+#: SQLite's default of 1,000 x 4 KiB, so a checkpoint (and its fsync) comes as rarely.
+CHECKPOINT_PAGES = 4000
 
 
 class _LazyCipher:
@@ -124,8 +131,13 @@ def open_store(path: Path | None = None, *, synchronous: Synchronous = "NORMAL")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(target), check_same_thread=False, timeout=30)
+        # Set before the first table exists (a no-op on an existing file): small pages keep
+        # the WAL bytes each commit writes, and so the bytes each checkpoint syncs, low.
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit={2 * CHECKPOINT_PAGES * PAGE_SIZE}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         db = Database(conn)

@@ -15,6 +15,30 @@ from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
 
 __all__ = ["TaskRecord", "TaskStatus", "TaskStore", "TASK_STATUSES"]
 
+_EVENT_COLUMNS = "task_id, seq, type, ts, payload"
+
+
+def _payload(event: Event) -> str:
+    """An event's stored JSON: its data, without the envelope its own columns hold.
+
+    Rows stay small, so a step's commits touch fewer pages.
+    """
+    body: dict[str, object] = {}
+    if event.parent_id is not None:
+        body["parent_id"] = event.parent_id
+    if event.agent is not None:
+        body["agent"] = event.agent
+    body.update(event.data)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _event(task_id: str, seq: int, type_: str, ts: float, payload: str) -> Event:
+    """Rebuild a stored event (rows written before the envelope moved out of the JSON too)."""
+    raw = json.loads(payload)
+    raw.update(type=type_, task_id=task_id, seq=seq, ts=ts)
+    return Event.from_dict(raw)
+
+
 def _pid_alive(pid: int | None) -> bool:
     if not pid:
         return False
@@ -230,7 +254,7 @@ class TaskStore:
         for event in self._pending:
             cur = self.db.conn.execute(
                 "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
-                [event.task_id, event.seq, event.type, event.ts, event.to_json()],
+                [event.task_id, event.seq, event.type, event.ts, _payload(event)],
             )
             written.append((int(cur.lastrowid or 0), event))
         self._pending = []
@@ -244,16 +268,16 @@ class TaskStore:
         """A task's events with ``seq`` greater than ``after_seq``, in order."""
         self.flush_events()
         rows = self.db.execute(
-            "SELECT payload FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq",
+            f"SELECT {_EVENT_COLUMNS} FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq",
             [task_id, after_seq],
         ).fetchall()
-        return [Event.from_json(r[0]) for r in rows]
+        return [_event(*r) for r in rows]
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """Events of every task after global position ``after_id``."""
         self.flush_events()
         rows = self.db.execute(
-            "SELECT id, payload FROM task_events WHERE id > ? ORDER BY id LIMIT ?",
+            f"SELECT id, {_EVENT_COLUMNS} FROM task_events WHERE id > ? ORDER BY id LIMIT ?",
             [after_id, limit],
         ).fetchall()
-        return [(int(i), Event.from_json(p)) for i, p in rows]
+        return [(int(i), _event(*rest)) for i, *rest in rows]
