@@ -24,7 +24,8 @@ class EventBus:
         self._seq: dict[str, int] = {}
         self._task_subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         self._global_subs: set[asyncio.Queue[tuple[int, Event]]] = set()
-        self._flush_after = flush_after
+        #: Seconds an event may wait for a transcript write before it is committed on its own.
+        self.flush_after = flush_after
         self._timer: asyncio.TimerHandle | None = None
         store.on_flush = self._published
 
@@ -58,7 +59,7 @@ class EventBus:
         if type_ == "done":
             self.flush()
         elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._flush_after, self.flush)
+            self._timer = asyncio.get_running_loop().call_later(self.flush_after, self.flush)
         return event
 
     def subscribe(self, task_id: str) -> asyncio.Queue[Event]:

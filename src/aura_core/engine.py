@@ -120,7 +120,7 @@ class Engine:
         #: Circuit breakers per provider, shared by every task of this engine.
         self.health = HealthRegistry(rows=self.store.providers)
         self._running: dict[str, asyncio.Task[RunOutcome]] = {}
-        self.store.tasks.recover_orphans()
+        self.store.recover_orphans()
 
     # -- wiring ------------------------------------------------------------------------
     def register_provider(self, provider: Provider) -> None:
@@ -225,7 +225,7 @@ class Engine:
             NotFoundError: no such task.
             UsageError: the task is running or already completed.
         """
-        self.store.tasks.recover_orphans()
+        self.store.recover_orphans()
         record = self._get(task_id)
         if record.id in self._running or record.status == "executing":
             raise UsageError(f"task {record.id[:8]} is still running")
@@ -238,7 +238,7 @@ class Engine:
 
         Called at start by ``aura serve`` when the ``auto_resume`` setting is on.
         """
-        self.store.tasks.recover_orphans()
+        self.store.recover_orphans()
         handles = []
         for record in self.store.tasks.list(status="interrupted", limit=1000, top_level=False):
             if record.reason == "process_died" and record.id not in self._running:
@@ -286,7 +286,7 @@ class Engine:
         """Tokens and cost: today, this month, all time, by provider and model, and daily."""
         from aura_core.store.usage_report import usage_summary
 
-        self.store.tasks.flush_events()  # usage rows ride with transcript writes
+        self.store.tasks.flush_events()  # usage rows are written in batches
         return usage_summary(self.store.db, days)
 
     def approve(self, approval_id: str, decision: str) -> None:

@@ -18,7 +18,7 @@ def _store():  # type: ignore[no-untyped-def]
     from aura_core.store import open_store
 
     store = open_store()
-    store.tasks.recover_orphans()
+    store.recover_orphans()
     return store
 
 

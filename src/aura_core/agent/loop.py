@@ -119,9 +119,12 @@ class Transcript:
         self.messages: list[Message] = store.messages(task_id)
         self._tokens = [compaction.estimate_tokens([m]) for m in self.messages]
 
-    def add(self, message: Message) -> None:
-        """Commit a message to the store, then remember it."""
-        self.store.add_message(self.task_id, message)
+    def add(self, message: Message, *, commit: bool = True) -> None:
+        """Commit a message to the store (or, with ``commit=False``, with its next write)."""
+        if commit:
+            self.store.add_message(self.task_id, message)
+        else:
+            self.store.add_message_later(self.task_id, message)
         self.messages.append(message)
         self._tokens.append(compaction.estimate_tokens([message]))
 
@@ -185,14 +188,7 @@ async def _call_model(
         elif isinstance(part, Usage):
             latency = (time.perf_counter() - started) * 1000
             cost = spec.cost(spec.provider.name, spec.model, part)
-            usage.record(UsageRecord(
-                task_id=spec.task_id, provider=spec.provider.name, model=spec.model,
-                input_tokens=part.input_tokens, output_tokens=part.output_tokens,
-                cache_read_tokens=part.cache_read_tokens,
-                cache_write_tokens=part.cache_write_tokens,
-                cost=cost, latency_ms=latency, ttft_ms=ttft,
-            ), with_transcript=True)
-            await emit("usage", {
+            event = await emit("usage", {
                 "provider": spec.provider.name, "model": spec.model,
                 "input_tokens": part.input_tokens, "output_tokens": part.output_tokens,
                 "cache_read_tokens": part.cache_read_tokens,
@@ -200,6 +196,15 @@ async def _call_model(
                 "cost": cost, "ttft_ms": round(ttft, 1) if ttft is not None else None,
                 "latency_ms": round(latency, 1),
             })
+            # the event is committed with the reply; the row follows in the next batch and
+            # is rebuilt from the event if the process dies first
+            usage.record(UsageRecord(
+                task_id=spec.task_id, provider=spec.provider.name, model=spec.model,
+                input_tokens=part.input_tokens, output_tokens=part.output_tokens,
+                cache_read_tokens=part.cache_read_tokens,
+                cache_write_tokens=part.cache_write_tokens,
+                cost=cost, latency_ms=latency, ttft_ms=ttft, event_seq=event.seq,
+            ), batched=True)
         elif isinstance(part, Stop) and part.reason == "max_tokens" and not calls:
             await emit("status", {"status": "executing",
                                   "message": "the model stopped at its token limit"})
@@ -286,6 +291,21 @@ async def _approved(spec: RunSpec, call: ToolCall, emit: Emit) -> bool:
     return decision != "deny"
 
 
+def _replayable(spec: RunSpec, calls: list[ToolCall]) -> bool:
+    """Whether every call is to a read-only tool that needs no approval.
+
+    Such a step may lose its assistant message in a crash: the model is simply asked again,
+    and no call with side effects can run twice.
+    """
+    if not calls:
+        return False
+    for call in calls:
+        found = spec.tools.get(call.name)
+        if found is None or not found.read_only or call.name in spec.require_approval:
+            return False
+    return True
+
+
 def _check_budget(spec: RunSpec, usage: UsageStore) -> None:
     if spec.budget is not None:
         spent = usage.task_cost(spec.task_id)
@@ -341,7 +361,9 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
             for call in reply.tool_calls:
                 await emit("tool_use", {"id": call.id, "name": call.name,
                                         "arguments": call.arguments})
-            transcript.add(reply)  # commits the reply with its usage and events in one write
+            # the reply is committed with its usage and events in one write: before its tools
+            # run, or with the first result when every call is safe to repeat after a crash
+            transcript.add(reply, commit=not _replayable(spec, reply.tool_calls))
             last_text = reply.content
             if not reply.tool_calls:
                 return RunOutcome("completed", result=last_text)

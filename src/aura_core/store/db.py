@@ -79,6 +79,17 @@ class Store:
         out["bytes"] = self.path.stat().st_size if self.path.exists() else 0
         return out
 
+    def recover_orphans(self) -> list[str]:
+        """Mark tasks whose process died as ``interrupted`` and rebuild their lost usage rows.
+
+        Returns:
+            The ids of the tasks marked now.
+        """
+        orphans = self.tasks.recover_orphans()
+        for task_id in orphans:
+            self.usage.restore(task_id)
+        return orphans
+
     def integrity_ok(self) -> bool:
         """Run ``PRAGMA integrity_check``."""
         row = self.db.execute("PRAGMA integrity_check").fetchone()

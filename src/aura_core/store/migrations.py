@@ -240,3 +240,10 @@ def m007_lean_usage_indexes(db: Database) -> None:
     # Every model call writes a usage row; each index is one more page per commit. Date-range
     # summaries scan the (small) table or use (provider, created_at); task totals use task_id.
     db.execute("DROP INDEX IF EXISTS idx_usage_created_at")
+
+
+@migration
+def m008_usage_event_seq(db: Database) -> None:
+    # A task's usage rows are committed in batches; each names the `usage` event it copies,
+    # so rows lost to a crash can be rebuilt from the events (see UsageStore.restore).
+    db["usage"].add_column("event_seq", int)

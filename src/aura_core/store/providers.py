@@ -83,7 +83,7 @@ class ProviderStore:
 
     Args:
         db: the database.
-        flush: writes pending usage rows (the task store batches them with the transcript);
+        flush: writes pending usage rows (the task store commits them in batches);
             called before reading spend.
     """
 

@@ -58,6 +58,7 @@ class TaskStore:
         self.db = db
         self._pending: list[Event] = []
         self._pending_rows: list[tuple[str, dict[str, object]]] = []
+        self._pending_messages: list[tuple[str, Message]] = []
         #: Called with ``(position, event)`` pairs after buffered events are committed.
         self.on_flush: Callable[[list[tuple[int, Event]]], None] | None = None
 
@@ -165,25 +166,38 @@ class TaskStore:
 
         One transaction, plain SQL: the transcript write is on every step's path.
         """
-        calls = (json.dumps([c.to_dict() for c in message.tool_calls])
-                 if message.tool_calls else None)
         with self.db.conn:
-            written = self._write_pending()
-            cur = self.db.conn.execute(
-                "INSERT INTO task_messages (task_id, idx, role, content, tool_calls, tool_call_id, "
-                "name, thinking, is_error, created_at) SELECT ?, "
-                "COALESCE(MAX(idx), -1) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
-                "FROM task_messages WHERE task_id = ? RETURNING idx",
-                [task_id, message.role, message.content, calls, message.tool_call_id,
-                 message.name, message.thinking or None, int(message.is_error), time.time(),
-                 task_id],
-            )
-            idx = int(cur.fetchone()[0])
+            written = self._write_pending(rows=False)
+            idx = self._insert_message(task_id, message)
         self._notify(written)
         return idx
 
+    def add_message_later(self, task_id: str, message: Message) -> None:
+        """Buffer a message to be committed, in order, with the next write of this store.
+
+        For a step whose tool calls are all read-only: losing it in a crash only means the
+        model is asked again, so it rides along with the first tool result's commit.
+        """
+        self._pending_messages.append((task_id, message))
+
+    def _insert_message(self, task_id: str, message: Message) -> int:
+        calls = (json.dumps([c.to_dict() for c in message.tool_calls])
+                 if message.tool_calls else None)
+        cur = self.db.conn.execute(
+            "INSERT INTO task_messages (task_id, idx, role, content, tool_calls, tool_call_id, "
+            "name, thinking, is_error, created_at) SELECT ?, "
+            "COALESCE(MAX(idx), -1) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM task_messages WHERE task_id = ? RETURNING idx",
+            [task_id, message.role, message.content, calls, message.tool_call_id,
+             message.name, message.thinking or None, int(message.is_error), time.time(),
+             task_id],
+        )
+        return int(cur.fetchone()[0])
+
     def messages(self, task_id: str) -> list[Message]:
         """The task's transcript in order."""
+        if self._pending_messages:
+            self.flush_events()
         rows = self.db.execute(
             "SELECT role, content, tool_calls, tool_call_id, name, thinking, is_error "
             "FROM task_messages WHERE task_id = ? ORDER BY idx",
@@ -206,6 +220,8 @@ class TaskStore:
 
     def message_count(self, task_id: str) -> int:
         """Number of messages in the transcript."""
+        if self._pending_messages:
+            self.flush_events()
         return int(self.db.execute(
             "SELECT COUNT(*) FROM task_messages WHERE task_id = ?", [task_id]).fetchone()[0])
 
@@ -227,7 +243,11 @@ class TaskStore:
         self._pending.append(event)
 
     def add_row_later(self, table: str, row: dict[str, object]) -> None:
-        """Buffer a row (e.g. a usage record) to be committed with the next transcript write."""
+        """Buffer a row (e.g. a usage record) for the next :meth:`flush_events`.
+
+        Transcript writes leave such rows for the batch: each one would add its table's and
+        indexes' pages to the commit on every step's path.
+        """
         self._pending_rows.append((table, row))
 
     def pending_events(self) -> int:
@@ -235,21 +255,26 @@ class TaskStore:
         return len(self._pending)
 
     def flush_events(self) -> list[tuple[int, Event]]:
-        """Commit buffered events now; returns them with their global positions."""
-        if not self._pending and not self._pending_rows:
+        """Commit buffered events, rows and messages now; returns the events with positions."""
+        if not self._pending and not self._pending_rows and not self._pending_messages:
             return []
         with self.db.conn:
             written = self._write_pending()
         self._notify(written)
         return written
 
-    def _write_pending(self) -> list[tuple[int, Event]]:
-        for table, row in self._pending_rows:
-            columns = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" for _ in row)
-            self.db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
-                                 list(row.values()))
-        self._pending_rows = []
+    def _write_pending(self, *, rows: bool = True) -> list[tuple[int, Event]]:
+        """Write buffered messages and events (and, with ``rows``, buffered rows)."""
+        for task_id, message in self._pending_messages:
+            self._insert_message(task_id, message)
+        self._pending_messages = []
+        if rows:
+            for table, row in self._pending_rows:
+                columns = ", ".join(f'"{c}"' for c in row)
+                marks = ", ".join("?" for _ in row)
+                self.db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                                     list(row.values()))
+            self._pending_rows = []
         written: list[tuple[int, Event]] = []
         for event in self._pending:
             cur = self.db.conn.execute(

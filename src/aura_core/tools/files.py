@@ -94,7 +94,7 @@ def _atomic_write(full: Path, data: bytes) -> None:
         raise
 
 
-@tool
+@tool(read_only=True)
 def read_file(ctx: ToolContext, path: str, offset: int = 1, limit: int = 2000) -> str:
     """Read a file. Text comes back with line numbers (like `cat -n`); binary files come back
     base64-encoded with their mime type and size. Large files are shown a page at a time: use
@@ -270,7 +270,7 @@ def _entry_row(entry: os.DirEntry[str]) -> tuple[EntryKind, str, str, str]:
     return kind, size, mtime, name
 
 
-@tool
+@tool(read_only=True)
 def list_dir(ctx: ToolContext, path: str = ".", show_hidden: bool = False) -> str:
     """List a directory: each entry's type (file, dir or symlink), size in bytes, modification
     time and name, directories first.

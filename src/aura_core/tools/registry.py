@@ -121,13 +121,20 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
 
 @dataclass(slots=True)
 class Tool:
-    """A registered tool: its spec for the model and the function that runs it."""
+    """A registered tool: its spec for the model and the function that runs it.
+
+    Attributes:
+        read_only: the tool changes nothing outside Aura (reads files, searches), so running
+            it again after a crash is harmless; a step whose calls are all read-only commits
+            its assistant message together with the first result instead of before the tools.
+    """
 
     name: str
     description: str
     parameters: dict[str, object]
     func: ToolFunc
     wants_ctx: bool = False
+    read_only: bool = False
 
     @property
     def spec(self) -> ToolSpec:
@@ -155,13 +162,14 @@ class Tool:
 
 
 def tool(
-    func: ToolFunc | None = None, *, name: str | None = None
+    func: ToolFunc | None = None, *, name: str | None = None, read_only: bool = False
 ) -> Tool | Callable[[ToolFunc], Tool]:
     """Turn a typed, documented function into a :class:`Tool`.
 
     The parameter schema comes from the type hints; descriptions from the docstring's
     ``Args:`` section. A parameter named ``ctx`` receives the :class:`ToolContext` and is not
-    shown to the model.
+    shown to the model. ``read_only=True`` declares that the tool has no side effects (see
+    :attr:`Tool.read_only`).
     """
 
     def build(fn: ToolFunc) -> Tool:
@@ -188,7 +196,7 @@ def tool(
             "required": required,
             "additionalProperties": False,
         }
-        return Tool(name or fn.__name__, summary, parameters, fn, wants_ctx)
+        return Tool(name or fn.__name__, summary, parameters, fn, wants_ctx, read_only)
 
     return build(func) if func is not None else build
 

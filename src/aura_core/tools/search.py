@@ -106,7 +106,7 @@ def _search_dir(ctx: ToolContext, path: str) -> Path:
     return full
 
 
-@tool
+@tool(read_only=True)
 def glob(ctx: ToolContext, pattern: str, path: str = ".") -> str:
     """Find files whose path matches a glob pattern, newest first. `*` matches within one
     directory level and `**` across levels, so use `**/*.py` to find Python files at any
@@ -233,7 +233,7 @@ def _matches(
     yield from _python_grep(regex, base, glob_pattern)
 
 
-@tool
+@tool(read_only=True)
 def grep(
     ctx: ToolContext,
     pattern: str,

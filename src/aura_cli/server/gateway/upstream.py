@@ -206,7 +206,7 @@ class Gateway:
                     cache_write_tokens=usage.cache_write_tokens,
                     latency_ms=seconds * 1000,
                 ),
-                with_transcript=True,
+                batched=True,
             )
             if self._flush_due is None:
                 loop = asyncio.get_running_loop()
