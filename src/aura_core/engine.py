@@ -196,7 +196,7 @@ class Engine:
         for path in attachments:
             content += "\n\n" + _attachment_block(path)
         record = TaskRecord(
-            id=uuid.uuid4().hex, title=_title(message), status="pending", mode=mode,
+            id=_new_task_id(), title=_title(message), status="pending", mode=mode,
             model=model_id, project_path=str(root), role=role, parent_id=parent_id,
             max_steps=int(max_steps or self.config.get("max_steps") or 25), budget=budget,
             tools=json.dumps(list(tools)) if tools is not None else None,
@@ -258,7 +258,8 @@ class Engine:
         from aura_core.agent import compaction
 
         record = self._get(task_id)
-        if record.id in self._running:
+        if record.id in self._running or record.status == "executing":
+            # only the loop running a task compacts it (it keeps the state in memory)
             raise UsageError(f"task {record.id[:8]} is running; compact it when it stops")
         provider, model_name = self.resolve(record.model)
         history = self.store.tasks.messages(record.id)
@@ -458,6 +459,15 @@ class Engine:
 
 def _first_user_message(messages: list[Message]) -> str:
     return next((m.content for m in messages if m.role == "user"), "")
+
+
+def _new_task_id() -> str:
+    """A random task id: 16 hex digits (64 bits).
+
+    Every message and event row and their indexes carry it, so half of a UUID's 32 digits
+    keeps each step's commit to fewer pages; ``aura task`` accepts any unique 4+ prefix.
+    """
+    return uuid.uuid4().hex[:16]
 
 
 def _title(message: str) -> str:

@@ -68,3 +68,4 @@ def test_events_stored_with_the_full_envelope_still_read(tmp_path: Path) -> None
     store.db.conn.commit()
     assert store.tasks.events("t2") == [old]
     store.close()
+

@@ -246,3 +246,28 @@ def test_only_the_built_in_tools_without_side_effects_are_read_only() -> None:
         "edit_file": False,
         "bash": False,
     }
+
+
+async def test_a_task_running_in_another_process_cannot_be_compacted(
+    tmp_path: Path, project: Path
+) -> None:
+    import os
+
+    import pytest
+
+    from aura_core.errors import UsageError
+
+    db = tmp_path / "aura.db"
+    engine, _ = make_engine(db, [Turn(text="done")])
+    handle = await engine.start_task("go", model="scripted:x", project=project)
+    await handle.wait()
+    with sqlite3.connect(db) as conn:  # another live process now runs it (our own pid)
+        conn.execute(
+            "UPDATE tasks SET status = 'executing', pid = ? WHERE id = ?",
+            [os.getpid(), handle.task_id],
+        )
+    other, _ = make_engine(db, [])
+    with pytest.raises(UsageError, match="is running"):
+        await other.compact(handle.task_id)
+    await other.shutdown()
+    await engine.shutdown()

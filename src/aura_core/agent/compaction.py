@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from aura_core.memory.extract import file_operation_facts
 from aura_core.messages import Message
 from aura_core.providers.base import ModelRequest, Provider, Sampling, TextDelta
-from aura_core.store.memory import MemoryStore
+from aura_core.store.memory import MemoryStore, TaskMemory
 
 __all__ = [
     "COMPACT_AT", "CompactionResult", "choose_cut", "compact", "estimate_tokens", "model_view",
+    "view_from",
 ]
 
 #: Fraction of the context window at which compaction starts.
@@ -59,7 +60,11 @@ def model_view(history: list[Message], memory: MemoryStore | None, task_id: str)
     """The messages to send: the latest compaction summary plus what came after it."""
     if memory is None:
         return history
-    state = memory.latest_task_memory(task_id, "compaction")
+    return view_from(history, memory.latest_task_memory(task_id, "compaction"))
+
+
+def view_from(history: list[Message], state: TaskMemory | None) -> list[Message]:
+    """The messages to send given the compaction ``state`` (None: never compacted)."""
     if state is None:
         return history
     summary = Message(role="user", content=state.content)

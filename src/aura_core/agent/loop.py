@@ -26,7 +26,7 @@ from aura_core.providers.base import (
     ToolCallPart,
     Usage,
 )
-from aura_core.store.memory import MemoryStore
+from aura_core.store.memory import MemoryStore, TaskMemory
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageRecord, UsageStore
 from aura_core.tools.registry import ToolContext, ToolRegistry, ToolResult
@@ -113,11 +113,21 @@ class RunOutcome:
 class Transcript:
     """The task's messages, loaded once and kept in step with the store as they are added."""
 
-    def __init__(self, store: TaskStore, task_id: str) -> None:
+    def __init__(self, store: TaskStore, task_id: str, memory: MemoryStore | None = None) -> None:
         self.store = store
         self.task_id = task_id
         self.messages: list[Message] = store.messages(task_id)
         self._tokens = [compaction.estimate_tokens([m]) for m in self.messages]
+        self._memory = memory
+        #: The latest compaction (summary and the last index it covers), or None. Only the
+        #: running loop compacts a running task, so it is read once and refreshed after each.
+        self.compaction: TaskMemory | None = None
+        self.reload_compaction()
+
+    def reload_compaction(self) -> None:
+        """Re-read the compaction state (after this loop compacted)."""
+        if self._memory is not None:
+            self.compaction = self._memory.latest_task_memory(self.task_id, "compaction")
 
     def add(self, message: Message, *, commit: bool = True) -> None:
         """Commit a message to the store (or, with ``commit=False``, with its next write)."""
@@ -158,7 +168,7 @@ async def _call_model(
     extra: list[Message] | None = None,
 ) -> Message:
     """One model call; streams events and returns the assistant message (not yet stored)."""
-    history = compaction.model_view(transcript.messages, spec.memory, spec.task_id)
+    history = compaction.view_from(transcript.messages, transcript.compaction)
     messages = [Message(role="system", content=spec.system_prompt), *history, *(extra or [])]
     request = ModelRequest(
         model=spec.model,
@@ -251,7 +261,7 @@ async def maybe_compact(spec: RunSpec, transcript: Transcript, emit: Emit, *, fo
     if spec.memory is None or (spec.context_window <= 0 and not force):
         return None
     history = transcript.messages
-    state = spec.memory.latest_task_memory(spec.task_id, "compaction")
+    state = transcript.compaction
     start = state.upto_idx + 1 if state else 0
     used = (transcript.tokens_from(start) + (len(state.content) // 4 if state else 0)
             + len(spec.system_prompt) // 4)
@@ -264,6 +274,7 @@ async def maybe_compact(spec: RunSpec, transcript: Transcript, emit: Emit, *, fo
         truncate_only=compaction.truncate_only(spec.memory, spec.task_id), project=spec.project,
     )
     if result is not None:
+        transcript.reload_compaction()
         await emit("status", {
             "status": "executing",
             "message": f"compacted {result.dropped} older messages ({result.method}): "
@@ -321,7 +332,7 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
     before its tools run, and every tool result as soon as its tool returns, so a crash loses
     at most the model call in flight.
     """
-    transcript = Transcript(store, spec.task_id)
+    transcript = Transcript(store, spec.task_id, spec.memory)
     for fix in repair_transcript(transcript.messages):
         transcript.add(fix)
         await emit("tool_result", {"id": fix.tool_call_id, "name": fix.name,

@@ -106,6 +106,9 @@ class FallbackProvider:
         self.on_alert = on_alert
         self.on_serve = on_serve
         self.serving = candidates[0]
+        #: Providers found to have a monthly limit when this call started: only those are
+        #: checked for the alert after it (one spend read a call for everyone else).
+        self._limited: set[str] = set()
 
     @property
     def name(self) -> str:
@@ -115,8 +118,11 @@ class FallbackProvider:
     def _skip_reason(self, candidate: Candidate) -> tuple[str, bool] | None:
         """Why ``candidate`` must be skipped (and whether it is the spend limit), or None."""
         pname = candidate.provider.name
-        if self.spend is not None and (why := self.spend.over_limit(pname)):
-            return f"{pname}: {why}", True
+        status = self.spend.status(pname) if self.spend is not None else None
+        if status is not None:
+            self._limited.add(pname)
+            if status.over:
+                return f"{pname}: {status.refusal()}", True
         breaker = self.health.breaker(pname)
         if breaker.state == "open" and breaker.retry_in() > 0:
             return f"{pname}: circuit open, next probe in {breaker.retry_in():.0f}s", False
@@ -136,6 +142,7 @@ class FallbackProvider:
             ProviderError: every candidate is unavailable or failed; the last error is raised.
         """
         reasons: list[str] = []
+        self._limited.clear()
         budget_only = True
         last_error: ProviderError | None = None
         for index, candidate in enumerate(self.candidates):
@@ -185,7 +192,7 @@ class FallbackProvider:
         )
 
     async def _alert(self, provider: str) -> None:
-        if self.spend is None or self.on_alert is None:
+        if self.spend is None or self.on_alert is None or provider not in self._limited:
             return
         message = self.spend.new_alert(provider)
         if message:

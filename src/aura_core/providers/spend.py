@@ -35,6 +35,13 @@ class SpendStatus:
         """Whether spend has reached the alert threshold."""
         return self.spent >= self.limit * self.alert_ratio
 
+    def refusal(self) -> str:
+        """Why the provider may not be called again this month."""
+        return (
+            f"monthly spend limit reached (${self.spent:.2f} of ${self.limit:.2f}); "
+            f"raise it with `aura models limit {self.provider} --monthly USD`"
+        )
+
     def to_dict(self) -> dict[str, str | float | bool]:
         """JSON-ready form."""
         return {
@@ -89,16 +96,6 @@ class SpendGuard:
     def statuses(self) -> list[SpendStatus]:
         """Every limited provider's status."""
         return [s for row in self.rows.limits() if (s := self.status(row.provider))]
-
-    def over_limit(self, provider: str) -> str | None:
-        """Why ``provider`` must not be called this month, or None when it may."""
-        status = self.status(provider)
-        if status is None or not status.over:
-            return None
-        return (
-            f"monthly spend limit reached (${status.spent:.2f} of ${status.limit:.2f}); "
-            f"raise it with `aura models limit {provider} --monthly USD`"
-        )
 
     def new_alert(self, provider: str) -> str | None:
         """A message the first time this month the alert threshold is crossed, else None."""
