@@ -67,6 +67,7 @@ class RemoteClient:
         mode: str,
         max_steps: int | None,
         budget: float | None,
+        tools: list[str] | None = None,
     ) -> str:
         """Create a task on the server; returns its id."""
         body = {
@@ -76,6 +77,7 @@ class RemoteClient:
             "mode": mode,
             "max_steps": max_steps,
             "budget": budget,
+            "tools": tools,
         }
         data = await self._request(
             "POST", "/api/tasks/", json={k: v for k, v in body.items() if v is not None}

@@ -154,7 +154,7 @@ def run_task_cli(
         async def follow(client):  # type: ignore[no-untyped-def]
             task_id = await client.create_task(
                 message, model=model, project=str(project) if project else None, mode=mode,
-                max_steps=max_steps, budget=budget)
+                max_steps=max_steps, budget=budget, tools=tools)
             async for event in client.events(task_id):
                 yield event
 

@@ -42,5 +42,20 @@ class TaskRecord:
         return json.loads(self.tools) if self.tools else None
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
+        """JSON-ready form (the stored row)."""
         return asdict(self)
+
+    def to_view(self) -> dict[str, object]:
+        """What the API and ``--json`` show: no owning process id, ``tools`` as a list."""
+        out = asdict(self)
+        out.pop("pid")
+        out["tools"] = self.tool_names()
+        return out
+
+    @classmethod
+    def from_view(cls, view: dict[str, object]) -> TaskRecord:
+        """Rebuild a record from :meth:`to_view`'s form (e.g. a server's JSON)."""
+        fields = {k: v for k, v in view.items() if k in cls.__dataclass_fields__}
+        if isinstance(fields.get("tools"), list):
+            fields["tools"] = json.dumps(fields["tools"])
+        return cls(**fields)  # type: ignore[arg-type]

@@ -87,3 +87,24 @@ def test_remote_errors_are_one_line(server: str, cli_env: dict[str, str], projec
     missing = subprocess.run([*AURA, "task", "show", "deadbeef"], capture_output=True, text=True,
                              env=env, timeout=60)
     assert missing.returncode == 1 and "deadbeef" in missing.stderr
+
+
+def test_remote_run_limits_the_tools_like_a_local_run(server: str, cli_env: dict[str, str],
+                                                      project: Path, write_script) -> None:  # type: ignore[no-untyped-def]
+    model = write_script([
+        {"tool_calls": [{"name": "bash", "arguments": {"command": "echo hi"}}]},
+        {"text": "Could not run it."},
+    ])
+    args = ["-s", server, "-t", TOKEN, "run", "--json", "--tools", "read_file", "-m", model,
+            "-p", str(project), "Run echo"]
+    done = subprocess.run([*AURA, *args], capture_output=True, text=True, env=cli_env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = [e for e in map(json.loads, done.stdout.splitlines()) if e["type"] == "tool_result"]
+    assert results[0]["is_error"] and "unknown tool: bash (available: read_file)" in str(
+        results[0]["content"])
+    unknown = subprocess.run([*AURA, "-s", server, "-t", TOKEN, "run", "--tools", "nope", "-m",
+                              model, "hi"], capture_output=True, text=True, env=cli_env,
+                             timeout=60)
+    assert unknown.returncode != 0 and "unknown tool(s): nope" in unknown.stderr
+    assert len(unknown.stderr.strip().splitlines()) == 1

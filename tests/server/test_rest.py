@@ -130,3 +130,16 @@ def test_models_providers_and_diagnostics(live: LiveServer) -> None:
         diag = http.get("/api/diagnostics").json()
         assert diag["database"]["tasks"] == 0 and diag["default_model"] == "scripted:x"
         assert http.get("/api/platform").json()["platform"]
+
+
+def test_a_task_can_be_limited_to_some_tools(live: LiveServer, project: Path) -> None:
+    with live.client() as http:
+        bad = http.post("/api/tasks", json={"message": "hi", "tools": ["nope"]})
+        assert bad.status_code == 400
+        assert "unknown tool(s): nope" in bad.json()["error"] and bad.json()["code"]
+        assert http.get("/api/tasks").json()["tasks"] == []  # nothing was created
+        made = http.post("/api/tasks", json={"message": "hi", "project_path": str(project),
+                                             "tools": ["echo"]})
+        assert made.status_code == 201
+        wait_for_status(http, made.json()["id"], ("completed",))
+        assert made.json()["tools"] == ["echo"]

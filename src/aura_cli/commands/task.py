@@ -82,12 +82,11 @@ def list_tasks(
     if remote is not None:
         from aura_core.store.tasks import TaskRecord
 
-        rows = [TaskRecord(**{k: v for k, v in r.items() if k in TaskRecord.__slots__})  # type: ignore[attr-defined]
-                for r in remote]
+        rows = [TaskRecord.from_view(r) for r in remote]
     else:
         rows = _store().tasks.list(status=status, limit=limit, offset=offset)  # type: ignore[arg-type]
     if json_out:
-        typer.echo(json.dumps([r.to_dict() for r in rows], indent=2))
+        typer.echo(json.dumps([r.to_view() for r in rows], indent=2))
         return
     if not rows:
         typer.echo("no tasks")
@@ -126,7 +125,7 @@ def show(task_id: str, json_out: JsonFlag = False) -> None:
     record = _find(store, task_id)
     messages = store.tasks.messages(record.id)
     if json_out:
-        payload = record.to_dict()
+        payload = record.to_view()
         payload["messages"] = [
             {"role": m.role, "content": m.content,
              "tool_calls": [c.to_dict() for c in m.tool_calls],

@@ -23,6 +23,8 @@ class TaskIn(msgspec.Struct, kw_only=True):
     mode: Mode = "agent"
     max_steps: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     budget: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    #: Tool names the task may use (None: all; empty: none).
+    tools: Annotated[list[str], msgspec.Meta(max_length=256)] | None = None
 
 
 class RunIn(msgspec.Struct, kw_only=True):
@@ -34,6 +36,8 @@ class RunIn(msgspec.Struct, kw_only=True):
     role: str | None = None
     max_steps: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     budget: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    #: Tool names the task may use (None: all; empty: none).
+    tools: Annotated[list[str], msgspec.Meta(max_length=256)] | None = None
 
 
 class MessageIn(msgspec.Struct, kw_only=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +16,13 @@ from aura_core.tasks import TaskRecord
 
 __all__ = ["RemoteBackend", "RemoteRun", "attachment_block", "record_from"]
 
-_FIELDS = {f.name for f in dataclasses.fields(TaskRecord)}
-
-
 def record_from(view: dict[str, object]) -> TaskRecord:
     """A `TaskRecord` from the server's JSON view of a task.
 
     Args:
         view: one task as ``GET /api/tasks/{id}`` returns it.
     """
-    return TaskRecord(**{k: v for k, v in view.items() if k in _FIELDS})  # type: ignore[arg-type]
+    return TaskRecord.from_view(view)
 
 
 def attachment_block(path: Path) -> str:

@@ -26,6 +26,7 @@ async def _start(engine: Engine, data: RunIn, mode: Mode) -> Stream:
         mode=mode,
         max_steps=data.max_steps,
         budget=data.budget,
+        tools=data.tools,
     )
     return _stream(handle)
 

@@ -59,6 +59,7 @@ class TaskController(Controller):
             mode=data.mode,
             max_steps=data.max_steps,
             budget=data.budget,
+            tools=data.tools,
         )
         return task_view(_record(engine, handle.task_id))
 

@@ -10,9 +10,7 @@ __all__ = ["message_view", "task_view"]
 
 def task_view(record: TaskRecord) -> dict[str, object]:
     """A task as the API shows it (without the owning process id)."""
-    out = record.to_dict()
-    out.pop("pid", None)
-    return out
+    return record.to_view()
 
 
 def message_view(index: int, message: Message) -> dict[str, object]:
