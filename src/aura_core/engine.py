@@ -129,14 +129,21 @@ class Engine:
 
     @property
     def tools(self) -> ToolRegistry:
-        """The tool registry agent tasks get."""
-        if self._tools is None:
-            from aura_core.tools.builtin import builtin_registry
+        """The tools a new agent task gets, as they are now.
 
-            self._tools = builtin_registry()
-            for mcp_tool in self.mcp.tools():
-                self._tools.add(mcp_tool)
-        return self._tools
+        The built-in tools plus the cached tools of every enabled MCP server, read afresh, so
+        a server added, connected or disabled while Aura runs (here or by another ``aura``
+        process) counts from the next task on. A registry given to the constructor is used
+        as it is.
+        """
+        if self._tools is not None:
+            return self._tools
+        from aura_core.tools.builtin import builtin_tools
+
+        registry = ToolRegistry(builtin_tools())
+        for mcp_tool in self.mcp.tools():
+            registry.add(mcp_tool)
+        return registry
 
     @property
     def mcp(self) -> McpManager:
@@ -188,10 +195,11 @@ class Engine:
         model_id = model or self.default_model()
         self.resolve(model_id)  # fail before anything is stored
         if tools is not None:
-            unknown = sorted(set(tools) - set(self.tools.names()))
+            available = self.tools.names()
+            unknown = sorted(set(tools) - set(available))
             if unknown:
                 raise UsageError(f"unknown tool(s): {', '.join(unknown)} "
-                                 f"(available: {', '.join(self.tools.names())})")
+                                 f"(available: {', '.join(available)})")
         content = message
         for path in attachments:
             content += "\n\n" + _attachment_block(path)

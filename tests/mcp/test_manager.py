@@ -296,3 +296,23 @@ async def test_http_server_down_is_a_clear_error(manager: McpManager, mcp_store:
     assert result.is_error
     assert result.content.startswith("MCP server 'down' is unavailable:")
     assert f"127.0.0.1:{port}" in result.content
+
+
+async def test_a_server_added_while_aura_runs_serves_the_next_task(
+    store, demo_config: McpServerConfig, project: Path  # type: ignore[no-untyped-def]
+) -> None:
+    engine = Engine(store=store, config=load_config())
+    engine.register_provider(ScriptedProvider([call("mcp_demo_add", a=1, b=2), Turn(text="3")]))
+    assert "mcp_demo_add" not in engine.tools.names()
+    # another `aura` process (or `POST /api/mcp/servers`) adds and connects a server
+    other = McpManager(McpStore(open_store(store.path).db))
+    other.store.save(demo_config)
+    await other.connect("demo")
+    await other.shutdown()
+    assert "mcp_demo_add" in engine.tools.names()
+    events = await run(engine, project)
+    assert results(events)[0]["content"] == "3"
+    # disabling it takes it away from the next task again
+    await engine.mcp.disconnect("demo")
+    assert "mcp_demo_add" not in engine.tools.names()
+    await engine.mcp.shutdown()
