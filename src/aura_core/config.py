@@ -40,6 +40,7 @@ DEFAULTS: dict[str, JSON] = {
         "seed": None,
     },
     "storage": {"synchronous": "NORMAL"},
+    "web": {"enabled": False, "host": None, "port": None, "token": None, "sse_keepalive": 15.0},
     "context": {"git": True, "window": 0},
     "memory": {"enabled": True, "extract": "auto", "semantic": True},
     "auto_resume": False,
@@ -70,7 +71,7 @@ def _flatten(tree: dict[str, JSON], prefix: str = "") -> dict[str, JSON]:
 KNOWN: dict[str, JSON] = _flatten(DEFAULTS)
 
 #: The value type of settings whose default (None) cannot tell it.
-_OPTIONAL_INTS = frozenset({"local.n_threads", "local.seed"})
+_OPTIONAL_INTS = frozenset({"local.n_threads", "local.seed", "web.port"})
 
 
 def env_name(key: str) -> str:

@@ -106,3 +106,37 @@ def test_a_bad_last_event_id_is_a_clear_400(live: LiveServer) -> None:
         "error": "Last-Event-ID must be an integer, got 'abc'",
         "code": "BAD_REQUEST",
     }
+
+
+def test_an_idle_stream_gets_ping_comments_and_then_the_events(
+    live: LiveServer, project: Path, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("AURA_WEB_SSE_KEEPALIVE", "0.2")
+    with live.client() as http, http.stream("GET", "/api/events", timeout=10) as response:
+        lines = response.iter_lines()
+        seen: list[str] = []
+        while seen.count(": ping") < 2:  # nothing happens: only pings keep it alive
+            seen.append(next(lines))
+        assert not any(line.startswith("data:") for line in seen)
+        with live.client() as other:
+            other.post("/api/tasks", json={"message": "hi", "project_path": str(project)})
+        while not any(line.startswith("data:") for line in seen):
+            seen.append(next(lines))
+    assert any('"type":"status"' in line for line in seen if line.startswith("data:"))
+
+
+def test_keep_alive_can_be_turned_off() -> None:
+    import asyncio
+
+    from aura_cli.server.sse import PING, keep_alive
+
+    async def slow() -> object:
+        await asyncio.sleep(0.05)
+        yield b"data: 1\n\n"
+
+    async def collect(every: float) -> list[bytes]:
+        return [chunk async for chunk in keep_alive(slow(), every)]
+
+    assert asyncio.run(collect(0)) == [b"data: 1\n\n"]
+    assert asyncio.run(collect(0.01))[-1] == b"data: 1\n\n"
+    assert PING in asyncio.run(collect(0.01))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from litestar import Request
@@ -10,7 +12,10 @@ from litestar.response import Stream
 from aura_core.engine import Engine, TaskHandle
 from aura_core.errors import UsageError
 
-__all__ = ["SSE_HEADERS", "SSE_RESPONSES", "global_stream", "last_event_id", "sse", "task_stream"]
+__all__ = [
+    "SSE_HEADERS", "SSE_RESPONSES", "global_stream", "keep_alive", "keepalive_seconds",
+    "last_event_id", "sse", "task_stream",
+]
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 #: OpenAPI description of a streaming response, so clients and schemathesis know its type.
@@ -50,9 +55,58 @@ async def global_stream(engine: Engine, after_id: int) -> AsyncIterator[bytes]:
         yield frame(position, event.to_json())
 
 
-def sse(content: AsyncIterator[bytes], task_id: str | None = None) -> Stream:
-    """Wrap frames in a streaming response (a closed connection leaves the task running)."""
+PING = b": ping\n\n"
+
+
+async def keep_alive(frames: AsyncIterator[bytes], every: float) -> AsyncIterator[bytes]:
+    """Pass ``frames`` through, adding a ``: ping`` comment after each ``every`` idle seconds.
+
+    Proxies and load balancers close connections that stay silent (often after 60 s); a
+    comment line is invisible to SSE clients. ``every <= 0`` adds nothing.
+    """
+    if every <= 0:
+        async for chunk in frames:
+            yield chunk
+        return
+    source = frames.__aiter__()
+    pending: asyncio.Future[bytes] = asyncio.ensure_future(source.__anext__())
+    try:
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=every)
+            if not done:
+                yield PING
+                continue
+            try:
+                chunk = pending.result()
+            except StopAsyncIteration:
+                return
+            yield chunk
+            pending = asyncio.ensure_future(source.__anext__())
+    finally:
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+
+
+def keepalive_seconds(engine: Engine) -> float:
+    """The ``web.sse_keepalive`` setting (0 when it is not a number)."""
+    try:
+        return float(engine.config.get("web.sse_keepalive") or 0)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def sse(content: AsyncIterator[bytes], task_id: str | None = None, *, keepalive: float = 0.0
+        ) -> Stream:
+    """Wrap frames in a streaming response (a closed connection leaves the task running).
+
+    Args:
+        content: the SSE frames.
+        task_id: sent as ``X-Aura-Task-Id``.
+        keepalive: idle seconds between ``: ping`` comments (0: none).
+    """
     headers = dict(SSE_HEADERS)
     if task_id:
         headers["X-Aura-Task-Id"] = task_id
-    return Stream(content, media_type="text/event-stream", headers=headers)
+    return Stream(keep_alive(content, keepalive), media_type="text/event-stream",
+                  headers=headers)

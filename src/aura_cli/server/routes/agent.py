@@ -9,7 +9,7 @@ from litestar.response import Stream
 from aura_cli.server.deps import EngineDep
 from aura_cli.server.dto import MessageIn, Mode, RunIn, StopIn
 from aura_cli.server.errors import ERRORS
-from aura_cli.server.sse import sse, task_stream
+from aura_cli.server.sse import keepalive_seconds, sse, task_stream
 from aura_core.engine import Engine, TaskHandle
 
 __all__ = ["AgentController"]
@@ -32,7 +32,7 @@ async def _start(engine: Engine, data: RunIn, mode: Mode) -> Stream:
 
 
 def _stream(handle: TaskHandle) -> Stream:
-    return sse(task_stream(handle), handle.task_id)
+    return sse(task_stream(handle), handle.task_id, keepalive=keepalive_seconds(handle.engine))
 
 
 class AgentController(Controller):

@@ -12,7 +12,7 @@ from aura_cli.server.deps import EngineDep
 from aura_cli.server.dto import MessageIn, TaskIn
 from aura_cli.server.errors import ERRORS
 from aura_cli.server.routes.views import message_view, task_view
-from aura_cli.server.sse import last_event_id, sse, task_stream
+from aura_cli.server.sse import keepalive_seconds, last_event_id, sse, task_stream
 from aura_core.engine import Engine
 from aura_core.errors import NotFoundError
 from aura_core.store.tasks import TaskRecord, TaskStatus
@@ -126,4 +126,5 @@ class TaskController(Controller):
     async def events(self, engine: EngineDep, task_id: FromPath[str], request: Request) -> Stream:
         """Stored events after ``Last-Event-ID`` (default: all), then live ones until ``done``."""
         handle = engine.handle(task_id)
-        return sse(task_stream(handle, last_event_id(request, -1)), handle.task_id)
+        return sse(task_stream(handle, last_event_id(request, -1)), handle.task_id,
+                   keepalive=keepalive_seconds(engine))
