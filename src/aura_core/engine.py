@@ -5,25 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import uuid
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from aura_core.agent.loop import RunOutcome, RunSpec, run_agent
-from aura_core.agent.prepare import compose_system_prompt, context_window, learn_from_task
+from aura_core.agent.loop import RunOutcome
+from aura_core.agent.prepare import context_window
 from aura_core.approval import PendingApprovals
 from aura_core.bus import EventBus
 from aura_core.config import Config, load_config
 from aura_core.errors import NotFoundError, UsageError
 from aura_core.events import Event
+from aura_core.handle import TaskHandle
 from aura_core.messages import Message
-from aura_core.providers.base import Provider, Sampling
+from aura_core.providers.base import Provider
 from aura_core.providers.resolve import DEFAULT_MODEL, resolve_provider
 from aura_core.store import Store, open_store
 from aura_core.store.tasks import TaskRecord
-from aura_core.tools.registry import ToolContext, ToolRegistry
+from aura_core.tasks import attachment_block, new_task_id, task_title
+from aura_core.tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
     from aura_core.mcp.manager import McpManager
@@ -31,64 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "TaskHandle"]
 
 Mode = Literal["agent", "chat", "plan"]
-_TERMINAL = ("completed", "failed", "interrupted")
-
-
-@dataclass(slots=True)
-class TaskHandle:
-    """A running (or finished) task: its id, its event stream and its outcome."""
-
-    task_id: str
-    engine: Engine
-    runner: asyncio.Task[RunOutcome] | None = None
-    start_seq: int = -1
-    _queue: asyncio.Queue[Event] | None = field(default=None, repr=False)
-
-    async def events(self, after_seq: int | None = None) -> AsyncIterator[Event]:
-        """Stored events after ``after_seq``, then live ones, ending with ``done``.
-
-        Args:
-            after_seq: replay from here; by default from where this run started (all events
-                for a new task, only the new ones for a resumed task).
-        """
-        if after_seq is None:
-            after_seq = self.start_seq
-        bus = self.engine.bus
-        queue = self._queue or bus.subscribe(self.task_id)
-        self._queue = None
-        try:
-            last = after_seq
-            while True:  # stored events, re-read until caught up (a slow reader falls behind)
-                batch = self.engine.store.tasks.events(self.task_id, last)
-                for event in batch:
-                    last = event.seq
-                    yield event
-                    if event.type == "done":
-                        return
-                if not batch:
-                    break
-            record = self.engine.store.tasks.get(self.task_id)
-            if record and record.status in _TERMINAL and (
-                    self.runner is None or self.runner.done()):
-                return
-            while True:
-                event = await queue.get()
-                if event.seq <= last:
-                    continue
-                last = event.seq
-                yield event
-                if event.type == "done":
-                    return
-        finally:
-            bus.unsubscribe(self.task_id, queue)
-
-    async def wait(self) -> RunOutcome:
-        """Wait for the run to end and return how it ended."""
-        if self.runner is None:
-            record = self.engine.store.tasks.get(self.task_id)
-            status = record.status if record else "failed"
-            return RunOutcome(status if status in _TERMINAL else "failed")  # type: ignore[arg-type]
-        return await self.runner
 
 
 class Engine:
@@ -202,9 +144,9 @@ class Engine:
                                  f"(available: {', '.join(available)})")
         content = message
         for path in attachments:
-            content += "\n\n" + _attachment_block(path)
+            content += "\n\n" + attachment_block(path)
         record = TaskRecord(
-            id=_new_task_id(), title=_title(message), status="pending", mode=mode,
+            id=new_task_id(), title=task_title(message), status="pending", mode=mode,
             model=model_id, project_path=str(root), role=role, parent_id=parent_id,
             max_steps=int(max_steps or self.config.get("max_steps") or 25), budget=budget,
             tools=json.dumps(list(tools)) if tools is not None else None,
@@ -307,7 +249,8 @@ class Engine:
         """
         self.approvals.answer(approval_id, decision)
 
-    def _approval_tools(self) -> frozenset[str]:
+    def approval_tools(self) -> frozenset[str]:
+        """Tools that wait for a human decision before they run."""
         if self.require_approval is not None:
             return self.require_approval
         return frozenset(str(t) for t in (self.config.get("tools.require_approval") or []))  # type: ignore[union-attr]
@@ -376,116 +319,11 @@ class Engine:
         return handle
 
     async def _run(self, record: TaskRecord) -> RunOutcome:
-        tasks = self.store.tasks
+        from aura_core.agent.task_run import run_task
 
-        async def emit(type_, data):  # type: ignore[no-untyped-def]
-            return await self.bus.emit(record.id, type_, data, parent_id=record.parent_id,
-                                       agent=record.agent)
+        return await run_task(self, record)
 
-        tasks.set_status(record.id, "executing")
-        try:
-            from aura_core.providers.chain import build_task_provider
-            from aura_core.routing.router import route_new_task
-            from aura_core.store.providers import provider_rows
-
-            model_id, route = await route_new_task(
-                record.id, record.model, _first_user_message(tasks.messages(record.id)),
-                config=self.config, rows=provider_rows(self.store), resolve=self.resolve,
-                default_model=self.default_model(), subtask=record.parent_id is not None)
-            provider, cost = build_task_provider(
-                model_id, config=self.config, store=self.store, resolve=self.resolve, emit=emit,
-                health=getattr(self, "health", None),
-                sleep=getattr(self, "retry_sleep", asyncio.sleep))
-            model_name = provider.serving.model
-            await emit("status", {"status": "executing", "model": model_id, **route})
-            tools = self.tools if record.mode != "chat" else ToolRegistry()
-            if record.tool_names() is not None and record.mode != "chat":
-                tools = tools.subset(record.tool_names() or [])
-            root = Path(record.project_path)
-            allowed = tuple(Path(p).expanduser() for p in (self.config.get("tools.allowed_roots") or []))  # type: ignore[union-attr]
-            spec = RunSpec(
-                task_id=record.id, provider=provider, model=model_name,
-                system_prompt=compose_system_prompt(
-                    root, record.mode, tools.names(), self.config, self.store.memory,  # type: ignore[arg-type]
-                    _first_user_message(tasks.messages(record.id))),
-                tools=tools,
-                tool_ctx=ToolContext(
-                    root=root, allowed_roots=allowed, task_id=record.id,
-                    allow_network=bool(self.config.get("tools.allow_network")),
-                    sandbox=bool(self.config.get("tools.sandbox")),
-                ),
-                mode=record.mode,  # type: ignore[arg-type]
-                max_steps=record.max_steps,
-                max_concurrent_tools=int(self.config.get("max_concurrent_tools") or 4),
-                budget=record.budget,
-                cost=cost,
-                memory=self.store.memory,
-                approvals=self.approvals,
-                require_approval=self._approval_tools(),
-                context_window=context_window(provider.name, self.config),
-                project=record.project_path,
-                sampling=Sampling(),
-                thinking=str(self.config.get("thinking") or "off"),  # type: ignore[arg-type]
-            )
-            provider.on_serve = lambda _id, _provider, name: setattr(spec, "model", name)
-            outcome = await run_agent(spec, tasks, self.store.usage, emit)
-            if outcome.status == "completed":
-                learned = await learn_from_task(
-                    task_id=record.id, project=record.project_path,
-                    messages=tasks.messages(record.id), memory=self.store.memory,
-                    provider=provider, provider_name=provider.name, model=model_name,
-                    config=self.config)
-                if learned:
-                    await emit("status", {"status": "executing",
-                                          "message": f"remembered {len(learned)} fact(s)"})
-        except asyncio.CancelledError:
-            tasks.set_status(record.id, "interrupted", reason="cancelled")
-            await emit("done", {"status": "interrupted", "reason": "cancelled"})
-            await self._release_mcp(record.id)
-            raise
-        except Exception as exc:  # noqa: BLE001 - any failure must end as an event, not a traceback
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            outcome = RunOutcome("failed", reason=getattr(exc, "code", "internal").lower(),
-                                 error=message)
-        if outcome.error:
-            await emit("error", {"message": outcome.error, "code": (outcome.reason or "error").upper()})
-        tasks.set_status(record.id, outcome.status, reason=outcome.reason, error=outcome.error)
-        done: dict[str, object] = {"status": outcome.status}
-        if outcome.reason:
-            done["reason"] = outcome.reason
-        if outcome.result:
-            done["result"] = outcome.result
-        await emit("done", done)  # type: ignore[arg-type]
-        await self._release_mcp(record.id)
-        return outcome
-
-    async def _release_mcp(self, task_id: str) -> None:
+    async def release_mcp(self, task_id: str) -> None:
         """Close the task's own MCP sessions (servers with per_task isolation)."""
         if self._mcp is not None:
             await asyncio.shield(self._mcp.release_task(task_id))
-
-
-def _first_user_message(messages: list[Message]) -> str:
-    return next((m.content for m in messages if m.role == "user"), "")
-
-
-def _new_task_id() -> str:
-    """A random task id: 16 hex digits (64 bits).
-
-    Every message and event row and their indexes carry it, so half of a UUID's 32 digits
-    keeps each step's commit to fewer pages; ``aura task`` accepts any unique 4+ prefix.
-    """
-    return uuid.uuid4().hex[:16]
-
-
-def _title(message: str) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else ""
-    return first[:80] + ("…" if len(first) > 80 else "")
-
-
-def _attachment_block(path: Path) -> str:
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read attachment {path}: {exc}") from exc
-    return f"<attachment path=\"{path}\">\n{text}\n</attachment>"

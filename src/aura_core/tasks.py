@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
 
-__all__ = ["TASK_STATUSES", "TaskRecord", "TaskStatus"]
+from aura_core.errors import UsageError
+
+__all__ = [
+    "TASK_STATUSES", "TaskRecord", "TaskStatus", "attachment_block", "new_task_id", "task_title",
+]
 
 TaskStatus = Literal["pending", "executing", "completed", "failed", "interrupted"]
 TASK_STATUSES: tuple[TaskStatus, ...] = (
@@ -59,3 +65,34 @@ class TaskRecord:
         if isinstance(fields.get("tools"), list):
             fields["tools"] = json.dumps(fields["tools"])
         return cls(**fields)  # type: ignore[arg-type]
+
+
+def new_task_id() -> str:
+    """A random task id: 16 hex digits (64 bits).
+
+    Every message and event row and their indexes carry it, so half of a UUID's 32 digits
+    keeps each step's commit to fewer pages; ``aura task`` accepts any unique 4+ prefix.
+    """
+    return uuid.uuid4().hex[:16]
+
+
+def task_title(message: str) -> str:
+    """A task's title: the first line of its first message, at most 80 characters."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first[:80] + ("…" if len(first) > 80 else "")
+
+
+def attachment_block(path: Path) -> str:
+    """A file inlined in a prompt (the same block locally and for a remote server).
+
+    Args:
+        path: a local file.
+
+    Raises:
+        UsageError: the file cannot be read as text.
+    """
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read attachment {path}: {exc}") from exc
+    return f"<attachment path=\"{path}\">\n{text}\n</attachment>"

@@ -12,9 +12,10 @@ from aura_cli.tui.backend import Mode, SettingsSnapshot, TaskRun
 from aura_cli.tui.model_choices import ModelChoice
 from aura_core.errors import AuraError, NotFoundError, UsageError
 from aura_core.events import Event
-from aura_core.tasks import TaskRecord
+from aura_core.tasks import TaskRecord, attachment_block
 
-__all__ = ["RemoteBackend", "RemoteRun", "attachment_block", "record_from"]
+__all__ = ["RemoteBackend", "RemoteRun", "record_from"]
+
 
 def record_from(view: dict[str, object]) -> TaskRecord:
     """A `TaskRecord` from the server's JSON view of a task.
@@ -23,22 +24,6 @@ def record_from(view: dict[str, object]) -> TaskRecord:
         view: one task as ``GET /api/tasks/{id}`` returns it.
     """
     return TaskRecord.from_view(view)
-
-
-def attachment_block(path: Path) -> str:
-    """A file inlined in a prompt, in the block format the engine uses for attachments.
-
-    Args:
-        path: a local file (the server may not see this machine's files).
-
-    Raises:
-        UsageError: the file cannot be read as text.
-    """
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read attachment {path}: {exc}") from exc
-    return f'<attachment path="{path}">\n{text}\n</attachment>'
 
 
 @dataclass(slots=True)
