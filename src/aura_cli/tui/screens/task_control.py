@@ -257,7 +257,7 @@ def without_plan_prompts(contents: list[str]) -> list[str]:
         contents: the transcript's user messages.
     """
     try:
-        from aura_core.agent.loop import PLAN_INSTRUCTION
+        from aura_core.agent.context import PLAN_INSTRUCTION
     except ImportError:
         PLAN_INSTRUCTION = ""  # noqa: N806
     skip = {PLAN_INSTRUCTION, "Now carry out the plan."}
