@@ -29,7 +29,16 @@ async def call_model(
     spec: RunSpec, transcript: Transcript, usage: UsageStore, emit: Emit, tools_on: bool,
     extra: list[Message] | None = None,
 ) -> Message:
-    """One model call; streams events and returns the assistant message (not yet stored)."""
+    """One model call; streams events and returns the assistant message (not yet stored).
+
+    Args:
+        spec: the run.
+        transcript: the history sent (after the latest compaction summary).
+        usage: where the call's usage row goes (batched; rebuilt from its event after a crash).
+        emit: publishes ``text``, ``thinking``, ``usage`` and ``status`` events.
+        tools_on: whether the model may call tools.
+        extra: messages appended for this call only (never stored).
+    """
     history = compaction.view_from(transcript.messages, transcript.compaction)
     messages = [Message(role="system", content=spec.system_prompt), *history, *(extra or [])]
     request = ModelRequest(
@@ -87,7 +96,14 @@ async def call_model(
 async def run_tools(
     spec: RunSpec, calls: list[ToolCall], transcript: Transcript, emit: Emit
 ) -> None:
-    """Run the calls (at most ``max_concurrent_tools`` at once), committing each result."""
+    """Run the calls (at most ``max_concurrent_tools`` at once), committing each result.
+
+    Args:
+        spec: the run.
+        calls: the tool calls of the assistant message just added to ``transcript``.
+        transcript: where each result is committed as it arrives.
+        emit: publishes ``approval`` and ``tool_result`` events.
+    """
     gate = asyncio.Semaphore(max(1, spec.max_concurrent_tools))
 
     async def one(call: ToolCall) -> None:
