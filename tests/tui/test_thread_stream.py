@@ -90,3 +90,22 @@ async def test_frozen_text_is_rendered_again_at_a_new_width() -> None:
             ),
         )
         assert thread.answer.startswith("## Part 0")
+
+
+async def test_finished_text_is_exempt_from_gc_scans_only_while_the_answer_streams() -> None:
+    import gc
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        thread = app.query_one(Thread)
+        message = None
+        for i in range(120):
+            await thread.apply(Event("text", "t1", i, {"text": PIECES[i % 5].format(i=i)}))
+            if i % 40 == 39:
+                await pilot.pause()
+        message = thread.query_one(ChatMessage)
+        await until(pilot, lambda: message.query(FrozenMarkdown))
+        assert gc.get_freeze_count() > 0  # frozen segments are not rescanned by collections
+        await thread.apply(Event("done", "t1", 200, {"status": "completed"}))
+        await until(pilot, lambda: not message._finished)
+        assert gc.get_freeze_count() == 0  # everything is back with the collector

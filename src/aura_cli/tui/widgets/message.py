@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Markdown, Static
 
+from aura_cli.tui import gc_policy
 from aura_cli.tui.widgets.frozen_markdown import FrozenMarkdown, freeze
 
 __all__ = ["FLUSH_INTERVAL", "SEGMENT_LINES", "ChatMessage", "safe_to_split"]
@@ -75,6 +76,7 @@ class ChatMessage(Vertical):
         self._flush_timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._swap_lock = asyncio.Lock()
+        self._complete = False
         #: The text shown so far.
         self.text = text
 
@@ -152,6 +154,7 @@ class ChatMessage(Vertical):
         # Runs in the screen's task while thaws run in this widget's: one swap at a time,
         # or a thaw could copy a frozen widget's pieces just before a swap extends it.
         async with self._swap_lock:
+            swapped = False
             for segment in list(self._finished):
                 if not segment.is_attached:
                     self._finished.remove(segment)
@@ -162,6 +165,9 @@ class ChatMessage(Vertical):
                 await self._swap(segment, frozen)
                 # Only now is it gone from the children: until then it counts as unfrozen.
                 self._finished.remove(segment)
+                swapped = True
+            if swapped and not self._complete:
+                gc_policy.settle()  # while streaming; the thread releases it at ``done``
 
     async def _swap(self, segment: Markdown, frozen: FrozenMarkdown) -> None:
         """Replace a finished segment by its frozen copy, merged with frozen neighbours."""
@@ -206,6 +212,7 @@ class ChatMessage(Vertical):
 
     async def finish(self) -> None:
         """Show every buffered fragment; the message is complete."""
+        self._complete = True
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None

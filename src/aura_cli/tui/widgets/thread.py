@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Rule, Static
 
+from aura_cli.tui import gc_policy
 from aura_cli.tui.widgets.message import ChatMessage
 from aura_cli.tui.widgets.thinking_block import ThinkingBlock
 from aura_cli.tui.widgets.tool_card import ToolCard
@@ -174,6 +175,7 @@ class Thread(VerticalScroll):
             )
         elif kind == "done":
             await self.end_stream()
+            gc_policy.release()
             self.status = str(data.get("status", "failed"))
             label = _STATUS_MARK.get(self.status, self.status)
             if data.get("reason"):
