@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
@@ -119,6 +119,21 @@ def _adapter(store: Store, provider: str) -> object:
     return instance
 
 
+def _ask(lister: Callable[[], Awaitable[list[str]]]) -> list[str]:
+    """Run one provider call, then close the pooled HTTP client (no warning at exit)."""
+    import asyncio
+
+    from aura_core.providers.http import close_shared_client
+
+    async def call() -> list[str]:
+        try:
+            return await lister()
+        finally:
+            await close_shared_client()
+
+    return asyncio.run(call())
+
+
 @app.command("list")
 def list_models(
     provider: Annotated[
@@ -127,8 +142,6 @@ def list_models(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the default model, local GGUF models and every provider with its configured state."""
-    import asyncio
-
     with _store() as store:
         if provider:
             adapter = _adapter(store, provider)
@@ -137,7 +150,7 @@ def list_models(
                 from aura_core.errors import UsageError
 
                 raise UsageError(f"{provider} cannot list its models")
-            names = asyncio.run(lister())
+            names = _ask(lister)
             if json_out:
                 _echo_json({"provider": provider, "models": names})
             else:
@@ -193,7 +206,6 @@ def use(
 @app.command("test")
 def test_provider(provider: Annotated[str, typer.Argument(help="Provider id.")]) -> None:
     """Check the connection and key by asking PROVIDER for its model list."""
-    import asyncio
     import time
 
     from aura_core.errors import UsageError
@@ -204,7 +216,7 @@ def test_provider(provider: Annotated[str, typer.Argument(help="Provider id.")])
         if lister is None:
             raise UsageError(f"{provider} runs in-process; try `aura run -m {provider}: hi`")
         started = time.perf_counter()
-        names = asyncio.run(lister())
+        names = _ask(lister)
     ms = (time.perf_counter() - started) * 1000
     typer.echo(f"{provider}: ok, {len(names)} models, {ms:.0f} ms")
 
