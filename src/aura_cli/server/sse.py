@@ -62,30 +62,45 @@ async def keep_alive(frames: AsyncIterator[bytes], every: float) -> AsyncIterato
     """Pass ``frames`` through, adding a ``: ping`` comment after each ``every`` idle seconds.
 
     Proxies and load balancers close connections that stay silent (often after 60 s); a
-    comment line is invisible to SSE clients. ``every <= 0`` adds nothing.
+    comment line is invisible to SSE clients. ``every <= 0`` adds nothing. One task relays
+    the frames into a buffer, so a timer is set only while the stream is idle, not per frame.
     """
     if every <= 0:
         async for chunk in frames:
             yield chunk
         return
-    source = frames.__aiter__()
-    pending: asyncio.Future[bytes] = asyncio.ensure_future(source.__anext__())
+    buffer: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+
+    async def relay() -> None:
+        try:
+            async for chunk in frames:
+                buffer.put_nowait(chunk)
+        except Exception as exc:  # noqa: BLE001 - handed to the reader, raised there
+            buffer.put_nowait(exc)
+            return
+        buffer.put_nowait(None)
+
+    relaying = asyncio.ensure_future(relay())
     try:
         while True:
-            done, _ = await asyncio.wait({pending}, timeout=every)
-            if not done:
-                yield PING
-                continue
             try:
-                chunk = pending.result()
-            except StopAsyncIteration:
+                item = buffer.get_nowait()
+            except asyncio.QueueEmpty:
+                try:
+                    async with asyncio.timeout(every):  # a timer, no task, only while idle
+                        item = await buffer.get()
+                except TimeoutError:
+                    yield PING
+                    continue
+            if item is None:
                 return
-            yield chunk
-            pending = asyncio.ensure_future(source.__anext__())
+            if isinstance(item, BaseException):
+                raise item
+            yield item
     finally:
-        pending.cancel()
+        relaying.cancel()
         with contextlib.suppress(BaseException):
-            await pending
+            await relaying
 
 
 def keepalive_seconds(engine: Engine) -> float:
