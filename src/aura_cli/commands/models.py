@@ -57,13 +57,7 @@ def _providers(store: Store) -> list[dict[str, object]]:
         key = _key_state(store, info.id, info.key_env) if info.needs_key else "not needed"
         out.append(
             {
-                "id": info.id,
-                "name": info.name,
-                "wire": info.wire,
-                "base_url": info.base_url,
-                "local": info.local,
-                "free_tier": info.free_tier,
-                "key_env": info.key_env,
+                **info.public_dict(),
                 "key": key,
                 "custom": False,
                 "configured": info.local or not info.needs_key or key != "none",

@@ -74,6 +74,18 @@ class ProviderInfo:
         """Whether calls need an API key."""
         return self.auth != "none"
 
+    def public_dict(self) -> dict[str, object]:
+        """What ``aura models list --json`` and ``/api/providers`` show of the row."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "wire": self.wire,
+            "base_url": self.base_url,
+            "local": self.local,
+            "free_tier": self.free_tier,
+            "key_env": self.key_env,
+        }
+
 
 def _row(provider_id: str, raw: dict[str, object]) -> ProviderInfo:
     wire, auth = raw.get("wire"), raw.get("auth", "bearer")

@@ -17,13 +17,7 @@ def _providers() -> list[dict[str, object]]:
 
     return [
         {
-            "id": info.id,
-            "name": info.name,
-            "wire": info.wire,
-            "base_url": info.base_url,
-            "local": info.local,
-            "free_tier": info.free_tier,
-            "key_env": info.key_env,
+            **info.public_dict(),
             "configured": info.local
             or not info.needs_key
             or bool(info.key_env and os.environ.get(info.key_env)),
