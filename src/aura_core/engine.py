@@ -207,6 +207,7 @@ class Engine:
         """
         from aura_core.agent import compaction
 
+        self.store.recover_orphans()  # a dead owner's "executing" task is interrupted, not running
         record = self._get(task_id)
         if record.id in self._running or record.status == "executing":
             # only the loop running a task compacts it (it keeps the state in memory)

@@ -14,16 +14,7 @@ from aura_core.errors import AuraError, NotFoundError, UsageError
 from aura_core.events import Event
 from aura_core.tasks import TaskRecord, attachment_block
 
-__all__ = ["RemoteBackend", "RemoteRun", "record_from"]
-
-
-def record_from(view: dict[str, object]) -> TaskRecord:
-    """A `TaskRecord` from the server's JSON view of a task.
-
-    Args:
-        view: one task as ``GET /api/tasks/{id}`` returns it.
-    """
-    return TaskRecord.from_view(view)
+__all__ = ["RemoteBackend", "RemoteRun"]
 
 
 @dataclass(slots=True)
@@ -119,11 +110,11 @@ class RemoteBackend:
 
     async def list_tasks(self, limit: int) -> list[TaskRecord]:
         views = await self.client.list_tasks(status=None, limit=min(limit, 500), offset=0)
-        return [record_from(v) for v in views]
+        return [TaskRecord.from_view(v) for v in views]
 
     async def get_task(self, task_id: str) -> TaskRecord | None:
         try:
-            return record_from(await self.client.get_task(task_id))
+            return TaskRecord.from_view(await self.client.get_task(task_id))
         except NotFoundError:
             return None
 
