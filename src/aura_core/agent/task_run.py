@@ -20,10 +20,10 @@ from aura_core.tools.registry import ToolContext, ToolRegistry
 if TYPE_CHECKING:
     from aura_core.engine import Engine
 
-__all__ = ["first_user_message", "run_task"]
+__all__ = ["run_task"]
 
 
-def first_user_message(messages: list[Message]) -> str:
+def _first_user_message(messages: list[Message]) -> str:
     """The text of the task's first user message (what routing and memory look at)."""
     return next((m.content for m in messages if m.role == "user"), "")
 
@@ -46,8 +46,9 @@ async def run_task(engine: Engine, record: TaskRecord) -> RunOutcome:
         from aura_core.routing.router import route_new_task
         from aura_core.store.providers import provider_rows
 
+        prompt = _first_user_message(tasks.messages(record.id))
         model_id, route = await route_new_task(
-            record.id, record.model, first_user_message(tasks.messages(record.id)),
+            record.id, record.model, prompt,
             config=engine.config, rows=provider_rows(engine.store), resolve=engine.resolve,
             default_model=engine.default_model(), subtask=record.parent_id is not None)
         provider, cost = build_task_provider(
@@ -65,7 +66,7 @@ async def run_task(engine: Engine, record: TaskRecord) -> RunOutcome:
             task_id=record.id, provider=provider, model=model_name,
             system_prompt=compose_system_prompt(
                 root, record.mode, tools.names(), engine.config, engine.store.memory,  # type: ignore[arg-type]
-                first_user_message(tasks.messages(record.id))),
+                prompt),
             tools=tools,
             tool_ctx=ToolContext(
                 root=root, allowed_roots=allowed, task_id=record.id,

@@ -196,8 +196,7 @@ class TaskStore:
 
     def messages(self, task_id: str) -> list[Message]:
         """The task's transcript in order."""
-        if self._pending_messages:
-            self.flush_events()
+        self.flush_events()
         rows = self.db.execute(
             "SELECT role, content, tool_calls, tool_call_id, name, thinking, is_error "
             "FROM task_messages WHERE task_id = ? ORDER BY idx",
@@ -220,8 +219,7 @@ class TaskStore:
 
     def message_count(self, task_id: str) -> int:
         """Number of messages in the transcript."""
-        if self._pending_messages:
-            self.flush_events()
+        self.flush_events()
         return int(self.db.execute(
             "SELECT COUNT(*) FROM task_messages WHERE task_id = ?", [task_id]).fetchone()[0])
 
