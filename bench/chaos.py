@@ -60,8 +60,8 @@ def _messages(db: Path, task_id: str) -> list[tuple[str, str, str | None]]:
 
     con = sqlite3.connect(db)
     try:
-        return con.execute("SELECT role, content, tool_calls FROM task_messages WHERE task_id = ? "
-                           "ORDER BY idx", [task_id]).fetchall()
+        return con.execute("SELECT role, content, tool_calls FROM task_messages WHERE id >> 32 = "
+                           "(SELECT num FROM task_keys WHERE task_id = ?) ORDER BY id", [task_id]).fetchall()
     finally:
         con.close()
 

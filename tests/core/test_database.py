@@ -1,4 +1,5 @@
-"""The database file: page size and checkpoint settings, and events read back exactly."""
+"""The database file: page size and checkpoint settings, transcripts and events read back exactly
+(also from databases written by older versions)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import sqlite3
 from pathlib import Path
 
 from aura_core.events import Event
+from aura_core.messages import Message
 from aura_core.store import open_store
 from aura_core.store.db import CHECKPOINT_PAGES, PAGE_SIZE
+from aura_core.tasks import TaskRecord
 
 
 def test_a_new_database_uses_small_pages_and_wal(tmp_path: Path) -> None:
@@ -33,8 +36,14 @@ def test_an_existing_database_keeps_its_page_size_and_data(tmp_path: Path) -> No
     store.close()
 
 
+def _task(store, task_id: str) -> None:  # type: ignore[no-untyped-def]
+    store.tasks.create(TaskRecord(id=task_id, title="t", status="pending", mode="agent",
+                                  model="scripted:x", project_path="/p"))
+
+
 def test_events_round_trip_with_their_envelope(tmp_path: Path) -> None:
     store = open_store(tmp_path / "aura.db")
+    _task(store, "t1")
     sent = [
         Event(type="text", task_id="t1", seq=0, data={"text": "héllo"}),
         Event(
@@ -52,20 +61,84 @@ def test_events_round_trip_with_their_envelope(tmp_path: Path) -> None:
     assert [e for _, e in positions] == sent
     assert store.tasks.events("t1") == sent
     assert [e for _, e in store.tasks.global_events()] == sent
-    # the stored JSON no longer repeats the columns, so rows stay small
+    # the stored JSON does not repeat the columns, so rows stay small
     payload = store.db.execute("SELECT payload FROM task_events WHERE seq = 1").fetchone()[0]
     assert '"task_id"' not in payload and '"parent_id":"p9"' in payload
     store.close()
 
 
-def test_events_stored_with_the_full_envelope_still_read(tmp_path: Path) -> None:
+def test_each_task_keeps_its_own_transcript_and_events(tmp_path: Path) -> None:
     store = open_store(tmp_path / "aura.db")
-    old = Event(type="status", task_id="t2", seq=4, data={"status": "executing"})
-    store.db.execute(
-        "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
-        [old.task_id, old.seq, old.type, old.ts, old.to_json()],
-    )
-    store.db.conn.commit()
-    assert store.tasks.events("t2") == [old]
+    for task_id in ("a1", "b2"):
+        _task(store, task_id)
+    for i in range(3):  # interleaved, as concurrent tasks write
+        assert store.tasks.add_message("a1", Message(role="user", content=f"a{i}")) == i
+        assert store.tasks.add_message("b2", Message(role="user", content=f"b{i}")) == i
+        store.tasks.add_event(Event(type="text", task_id="b2", seq=i, data={"text": f"b{i}"}))
+        store.tasks.add_event(Event(type="text", task_id="a1", seq=i, data={"text": f"a{i}"}))
+    store.tasks.flush_events()
+    assert [m.content for m in store.tasks.messages("a1")] == ["a0", "a1", "a2"]
+    assert store.tasks.message_count("b2") == 3
+    assert [e.data["text"] for e in store.tasks.events("b2", after_seq=0)] == ["b1", "b2"]
+    assert store.tasks.last_seq("a1") == 2
+    # the global stream keeps the order events were committed in, across tasks
+    assert [e.data["text"] for _, e in store.tasks.global_events()] == [
+        "b0", "a0", "b1", "a1", "b2", "a2"]
+    assert store.tasks.delete("a1")
+    assert store.tasks.messages("a1") == [] and store.tasks.events("a1") == []
+    assert [m.content for m in store.tasks.messages("b2")] == ["b0", "b1", "b2"]
+    _task(store, "c3")  # a new task never inherits a deleted task's rows
+    assert store.tasks.messages("c3") == [] and store.tasks.last_seq("c3") == -1
     store.close()
 
+
+def _database_before_task_keys(path: Path) -> None:
+    """A database as Aura left it before migration m009 (text task ids in every row)."""
+    from sqlite_utils import Database
+
+    from aura_core.store import migrations
+
+    db = Database(sqlite3.connect(path))
+    every = migrations.MIGRATIONS
+    migrations.MIGRATIONS = [m for m in every if m[0] < "m009"]
+    try:
+        migrations.migrate(db)
+    finally:
+        migrations.MIGRATIONS = every
+    for task_id, created in (("old-a", 1.0), ("old-b", 2.0)):
+        db.execute("INSERT INTO tasks (id, title, status, mode, model, project_path, created_at) "
+                   "VALUES (?, 't', 'completed', 'agent', 'scripted:x', '/p', ?)",
+                   [task_id, created])
+    rows = [("old-a", 0, "user", "hello", None), ("old-b", 0, "user", "other"),
+            ("old-a", 1, "assistant", "", '[{"id": "c1", "name": "ls", "arguments": {}}]')]
+    for task_id, idx, role, content, *calls in rows:
+        db.execute("INSERT INTO task_messages (task_id, idx, role, content, tool_calls, "
+                   "is_error, created_at) VALUES (?, ?, ?, ?, ?, 0, 0)",
+                   [task_id, idx, role, content, calls[0] if calls else None])
+    full = Event(type="status", task_id="old-b", seq=4, data={"status": "executing"})
+    db.execute("INSERT INTO task_events (id, task_id, seq, type, ts, payload) "
+               "VALUES (7, ?, ?, ?, ?, ?)",  # stored with the full envelope, as at first
+               [full.task_id, full.seq, full.type, full.ts, full.to_json()])
+    db.execute("INSERT INTO task_events (id, task_id, seq, type, ts, payload) "
+               "VALUES (9, 'old-a', 0, 'text', 5.0, '{\"text\":\"hi\"}')")
+    db.conn.commit()
+    db.close()
+
+
+def test_older_databases_keep_every_message_and_event_position(tmp_path: Path) -> None:
+    path = tmp_path / "aura.db"
+    _database_before_task_keys(path)
+    store = open_store(path)
+    a = store.tasks.messages("old-a")
+    assert [(m.role, m.content) for m in a] == [("user", "hello"), ("assistant", "")]
+    assert a[1].tool_calls[0].name == "ls"
+    assert [m.content for m in store.tasks.messages("old-b")] == ["other"]
+    assert [(p, e.task_id, e.seq) for p, e in store.tasks.global_events()] == [
+        (7, "old-b", 4), (9, "old-a", 0)]
+    assert store.tasks.events("old-b")[0].data == {"status": "executing"}
+    # new writes continue each transcript and the global positions
+    assert store.tasks.add_message("old-a", Message(role="user", content="again")) == 2
+    store.tasks.add_event(Event(type="text", task_id="old-a", seq=1, data={"text": "x"}))
+    assert store.tasks.flush_events()[0][0] == 10
+    assert store.integrity_ok()
+    store.close()

@@ -144,7 +144,8 @@ async def test_a_side_effect_call_is_on_disk_before_its_tool_runs(
     call = {"id": "w1", "name": "poke_slowly", "arguments": {"name": "x"}}
     engine, task = await held_at_tool(db, project, Turn(text="Changing.", tool_calls=[call]))
     rows = stored(
-        db, "SELECT role, tool_calls FROM task_messages WHERE task_id = ? ORDER BY idx", task
+        db, "SELECT role, tool_calls FROM task_messages WHERE id >> 32 = "
+        "(SELECT num FROM task_keys WHERE task_id = ?) ORDER BY id", task
     )
     assert [r[0] for r in rows] == ["user", "assistant"] and '"w1"' in str(rows[1][1])
     GATE.set()
@@ -158,7 +159,8 @@ async def test_a_crash_during_a_read_only_step_just_asks_the_model_again(
     call = {"name": "peek_slowly", "arguments": {"name": "x"}}
     _, task = await held_at_tool(db, project, Turn(text="Looking.", tool_calls=[call]))
     # the step is still only in memory: a crash now loses the model call, nothing else
-    assert stored(db, "SELECT role FROM task_messages WHERE task_id = ?", task) == [("user",)]
+    assert stored(db, "SELECT role FROM task_messages WHERE id >> 32 = "
+                  "(SELECT num FROM task_keys WHERE task_id = ?)", task) == [("user",)]
     kill(db, task)
 
     second, provider = make_engine(db, [Turn(text="x looks fine.")])
@@ -185,7 +187,8 @@ async def test_usage_rows_lost_in_a_crash_are_rebuilt_from_the_usage_events(
         db, project, Turn(tool_calls=[call], input_tokens=1200, output_tokens=34)
     )
     # the usage event is committed with the reply; the usage row waits for its batch
-    usage_events = "SELECT COUNT(*) FROM task_events WHERE task_id = ? AND type = 'usage'"
+    usage_events = ("SELECT COUNT(*) FROM task_events WHERE type = 'usage' AND task_num = "
+                    "(SELECT num FROM task_keys WHERE task_id = ?)")
     assert stored(db, usage_events, task) == [(1,)]
     assert stored(db, "SELECT COUNT(*) FROM usage WHERE task_id = ?", task) == [(0,)]
     kill(db, task)
@@ -226,7 +229,8 @@ async def test_usage_rows_are_batched_but_readers_always_see_them(
     seqs = stored(db, "SELECT event_seq FROM usage WHERE task_id = ? ORDER BY id", handle.task_id)
     events = stored(
         db,
-        "SELECT seq FROM task_events WHERE task_id = ? AND type = 'usage' ORDER BY seq",
+        "SELECT seq FROM task_events WHERE type = 'usage' AND task_num = "
+        "(SELECT num FROM task_keys WHERE task_id = ?) ORDER BY seq",
         handle.task_id,
     )
     assert seqs == events

@@ -25,9 +25,10 @@ Synchronous = Literal["OFF", "NORMAL", "FULL"]
 #: commits touch about ten pages (table and index leaves), so 1 KiB pages write a quarter of
 #: the bytes 4 KiB pages do (see docs/benchmarks.md, "Persistence").
 PAGE_SIZE = 1024
-#: WAL pages between automatic checkpoints: 4,000 x 1 KiB = the same ~4 MiB of WAL as
-#: SQLite's default of 1,000 x 4 KiB, so a checkpoint (and its fsync) comes as rarely.
-CHECKPOINT_PAGES = 4000
+#: WAL pages between automatic checkpoints (16 MiB of WAL). Each checkpoint copies the pages
+#: into the database and syncs both files (~5 ms); a step rewrites the same few pages, so a
+#: longer interval copies each of them once for more steps, and syncs less often.
+CHECKPOINT_PAGES = 16_000
 
 
 class _LazyCipher:

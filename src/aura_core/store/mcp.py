@@ -299,9 +299,10 @@ class McpStore:
         """Transcript messages containing ``query`` (case-insensitive for ASCII), newest first."""
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.db.execute(
-            "SELECT task_id, idx, role, content, created_at FROM task_messages "
-            "WHERE content LIKE ? ESCAPE '\\' "
-            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            "SELECT k.task_id, m.id & 4294967295, m.role, m.content, m.created_at "
+            "FROM task_messages m JOIN task_keys k ON k.num = m.id >> 32 "
+            "WHERE m.content LIKE ? ESCAPE '\\' "
+            "ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
             [f"%{escaped}%", limit],
         ).fetchall()
         return [

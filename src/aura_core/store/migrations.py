@@ -247,3 +247,37 @@ def m008_usage_event_seq(db: Database) -> None:
     # A task's usage rows are committed in batches; each names the `usage` event it copies,
     # so rows lost to a crash can be rebuilt from the events (see UsageStore.restore).
     db["usage"].add_column("event_seq", int)
+
+
+@migration
+def m009_task_keys(db: Database) -> None:
+    # Every step commits messages and events. A secondary index on a text task id is one
+    # more b-tree (and page) per commit, so each task gets a small integer key: a message's
+    # rowid is `key << 32 | idx` (one b-tree, no index), and events name their task by key.
+    # Events keep their rowid: it is the global stream's position.
+    db.execute("CREATE TABLE task_keys (num INTEGER PRIMARY KEY AUTOINCREMENT, "
+               "task_id TEXT NOT NULL UNIQUE)")
+    db.execute("INSERT INTO task_keys (task_id) SELECT id FROM tasks ORDER BY created_at, rowid")
+    db.execute(
+        "CREATE TABLE task_messages_v2 (id INTEGER PRIMARY KEY, role TEXT, content TEXT, "
+        "tool_calls TEXT, tool_call_id TEXT, name TEXT, thinking TEXT, is_error INTEGER, "
+        "created_at FLOAT)"
+    )
+    db.execute(
+        "INSERT INTO task_messages_v2 SELECT (k.num << 32) | m.idx, m.role, m.content, "
+        "m.tool_calls, m.tool_call_id, m.name, m.thinking, m.is_error, m.created_at "
+        "FROM task_messages m JOIN task_keys k ON k.task_id = m.task_id"
+    )
+    db.execute("DROP TABLE task_messages")
+    db.execute("ALTER TABLE task_messages_v2 RENAME TO task_messages")
+    db.execute(
+        "CREATE TABLE task_events_v2 (id INTEGER PRIMARY KEY, task_num INTEGER NOT NULL, "
+        "seq INTEGER NOT NULL, type TEXT, ts FLOAT, payload TEXT)"
+    )
+    db.execute(
+        "INSERT INTO task_events_v2 SELECT e.id, k.num, e.seq, e.type, e.ts, e.payload "
+        "FROM task_events e JOIN task_keys k ON k.task_id = e.task_id"
+    )
+    db.execute("DROP TABLE task_events")
+    db.execute("ALTER TABLE task_events_v2 RENAME TO task_events")
+    db.execute("CREATE UNIQUE INDEX idx_task_events_task_num_seq ON task_events (task_num, seq)")

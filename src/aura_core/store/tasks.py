@@ -9,13 +9,23 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from aura_core.errors import NotFoundError
 from aura_core.events import Event
 from aura_core.messages import Message, ToolCall
 from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
 
 __all__ = ["TaskRecord", "TaskStatus", "TaskStore", "TASK_STATUSES"]
 
-_EVENT_COLUMNS = "task_id, seq, type, ts, payload"
+_EVENT_COLUMNS = "seq, type, ts, payload"
+#: A message's rowid is ``task key << 32 | index``: a task's transcript is one rowid range.
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+
+
+def _transcript_range(num: int) -> tuple[int, int]:
+    """The first and last rowid a task's messages may have."""
+    first = num << _INDEX_BITS
+    return first, first | _INDEX_MASK
 
 
 def _payload(event: Event) -> str:
@@ -61,6 +71,25 @@ class TaskStore:
         self._pending_messages: list[tuple[str, Message]] = []
         #: Called with ``(position, event)`` pairs after buffered events are committed.
         self.on_flush: Callable[[list[tuple[int, Event]]], None] | None = None
+        #: Task id -> its integer key (``task_keys``); both never change once assigned.
+        self._nums: dict[str, int] = {}
+
+    def _num(self, task_id: str) -> int | None:
+        """The task's integer key, or None when the task does not exist."""
+        num = self._nums.get(task_id)
+        if num is None:
+            row = self.db.execute(
+                "SELECT num FROM task_keys WHERE task_id = ?", [task_id]).fetchone()
+            if row is None:
+                return None
+            num = self._nums[task_id] = int(row[0])
+        return num
+
+    def _existing_num(self, task_id: str) -> int:
+        num = self._num(task_id)
+        if num is None:
+            raise NotFoundError(f"no task {task_id}")
+        return num
 
     # -- tasks ---------------------------------------------------------------------------
     def create(self, record: TaskRecord) -> TaskRecord:
@@ -70,6 +99,8 @@ class TaskStore:
         record.updated_at = now
         with self.db.conn:
             self.db["tasks"].insert(record.to_dict())
+            cur = self.db.conn.execute("INSERT INTO task_keys (task_id) VALUES (?)", [record.id])
+        self._nums[record.id] = int(cur.lastrowid or 0)
         return record
 
     def get(self, task_id: str) -> TaskRecord | None:
@@ -140,10 +171,15 @@ class TaskStore:
             "SELECT id FROM tasks WHERE parent_id = ?", [task_id]).fetchall()]
         for child in children:
             self.delete(child)
+        num = self._num(task_id)
         with self.db.conn:
-            self.db.execute("DELETE FROM task_messages WHERE task_id = ?", [task_id])
-            self.db.execute("DELETE FROM task_events WHERE task_id = ?", [task_id])
+            if num is not None:
+                self.db.execute("DELETE FROM task_messages WHERE id BETWEEN ? AND ?",
+                                _transcript_range(num))
+                self.db.execute("DELETE FROM task_events WHERE task_num = ?", [num])
+                self.db.execute("DELETE FROM task_keys WHERE num = ?", [num])
             self.db.execute("DELETE FROM tasks WHERE id = ?", [task_id])
+        self._nums.pop(task_id, None)
         return True
 
     def recover_orphans(self) -> list[str]:
@@ -181,26 +217,29 @@ class TaskStore:
         self._pending_messages.append((task_id, message))
 
     def _insert_message(self, task_id: str, message: Message) -> int:
+        first, last = _transcript_range(self._existing_num(task_id))
         calls = (json.dumps([c.to_dict() for c in message.tool_calls])
                  if message.tool_calls else None)
         cur = self.db.conn.execute(
-            "INSERT INTO task_messages (task_id, idx, role, content, tool_calls, tool_call_id, "
-            "name, thinking, is_error, created_at) SELECT ?, "
-            "COALESCE(MAX(idx), -1) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
-            "FROM task_messages WHERE task_id = ? RETURNING idx",
-            [task_id, message.role, message.content, calls, message.tool_call_id,
-             message.name, message.thinking or None, int(message.is_error), time.time(),
-             task_id],
+            "INSERT INTO task_messages (id, role, content, tool_calls, tool_call_id, name, "
+            "thinking, is_error, created_at) VALUES (COALESCE((SELECT id FROM task_messages "
+            "WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1) + 1, ?), "
+            "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [first, last, first, message.role, message.content, calls, message.tool_call_id,
+             message.name, message.thinking or None, int(message.is_error), time.time()],
         )
-        return int(cur.fetchone()[0])
+        return int(cur.fetchone()[0]) & _INDEX_MASK
 
     def messages(self, task_id: str) -> list[Message]:
         """The task's transcript in order."""
         self.flush_events()
+        num = self._num(task_id)
+        if num is None:
+            return []
         rows = self.db.execute(
             "SELECT role, content, tool_calls, tool_call_id, name, thinking, is_error "
-            "FROM task_messages WHERE task_id = ? ORDER BY idx",
-            [task_id],
+            "FROM task_messages WHERE id BETWEEN ? AND ? ORDER BY id",
+            _transcript_range(num),
         ).fetchall()
         out: list[Message] = []
         for role, content, calls, call_id, name, thinking, is_error in rows:
@@ -220,15 +259,20 @@ class TaskStore:
     def message_count(self, task_id: str) -> int:
         """Number of messages in the transcript."""
         self.flush_events()
+        num = self._num(task_id)
+        if num is None:
+            return 0
         return int(self.db.execute(
-            "SELECT COUNT(*) FROM task_messages WHERE task_id = ?", [task_id]).fetchone()[0])
+            "SELECT COUNT(*) FROM task_messages WHERE id BETWEEN ? AND ?",
+            _transcript_range(num)).fetchone()[0])
 
     # -- events --------------------------------------------------------------------------
     def last_seq(self, task_id: str) -> int:
         """The highest event ``seq`` of a task, -1 when it has none."""
         self.flush_events()
         row = self.db.execute(
-            "SELECT COALESCE(MAX(seq), -1) FROM task_events WHERE task_id = ?", [task_id]
+            "SELECT COALESCE(MAX(seq), -1) FROM task_events WHERE task_num = ?",
+            [self._num(task_id)],
         ).fetchone()
         return int(row[0])
 
@@ -276,8 +320,10 @@ class TaskStore:
         written: list[tuple[int, Event]] = []
         for event in self._pending:
             cur = self.db.conn.execute(
-                "INSERT INTO task_events (task_id, seq, type, ts, payload) VALUES (?, ?, ?, ?, ?)",
-                [event.task_id, event.seq, event.type, event.ts, _payload(event)],
+                "INSERT INTO task_events (task_num, seq, type, ts, payload) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [self._existing_num(event.task_id), event.seq, event.type, event.ts,
+                 _payload(event)],
             )
             written.append((int(cur.lastrowid or 0), event))
         self._pending = []
@@ -291,16 +337,18 @@ class TaskStore:
         """A task's events with ``seq`` greater than ``after_seq``, in order."""
         self.flush_events()
         rows = self.db.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq",
-            [task_id, after_seq],
+            f"SELECT {_EVENT_COLUMNS} FROM task_events WHERE task_num = ? AND seq > ? "
+            "ORDER BY seq",
+            [self._num(task_id), after_seq],
         ).fetchall()
-        return [_event(*r) for r in rows]
+        return [_event(task_id, *r) for r in rows]
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """Events of every task after global position ``after_id``."""
         self.flush_events()
         rows = self.db.execute(
-            f"SELECT id, {_EVENT_COLUMNS} FROM task_events WHERE id > ? ORDER BY id LIMIT ?",
+            f"SELECT e.id, k.task_id, {_EVENT_COLUMNS} FROM task_events e "
+            "JOIN task_keys k ON k.num = e.task_num WHERE e.id > ? ORDER BY e.id LIMIT ?",
             [after_id, limit],
         ).fetchall()
         return [(int(i), _event(*rest)) for i, *rest in rows]

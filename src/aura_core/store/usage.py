@@ -17,10 +17,11 @@ _EVENT_FIELDS = {"provider": False, "model": False, "input_tokens": True, "outpu
                  "latency_ms": True, "ttft_ms": False}
 _RESTORE_SQL = (
     f"INSERT INTO usage (task_id, {', '.join(_EVENT_FIELDS)}, created_at, event_seq) "
-    "SELECT task_id, "
+    "SELECT :task, "
     + ", ".join(f"COALESCE(json_extract(payload, '$.{k}'), 0)" if zero
                 else f"json_extract(payload, '$.{k}')" for k, zero in _EVENT_FIELDS.items())
-    + ", ts, seq FROM task_events WHERE task_id = :task AND type = 'usage' "
+    + ", ts, seq FROM task_events "
+    "WHERE task_num = (SELECT num FROM task_keys WHERE task_id = :task) AND type = 'usage' "
     "AND seq > COALESCE((SELECT MAX(event_seq) FROM usage WHERE task_id = :task), -1) "
     "AND NOT EXISTS (SELECT 1 FROM usage WHERE task_id = :task AND event_seq IS NULL) "
     "ORDER BY seq"
