@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from aura_core.events import Event
 from aura_core.messages import Message
 from aura_core.store import open_store
@@ -141,4 +143,32 @@ def test_older_databases_keep_every_message_and_event_position(tmp_path: Path) -
     store.tasks.add_event(Event(type="text", task_id="old-a", seq=1, data={"text": "x"}))
     assert store.tasks.flush_events()[0][0] == 10
     assert store.integrity_ok()
+    store.close()
+
+
+def test_a_migration_that_fails_half_way_changes_nothing(tmp_path: Path) -> None:
+    from aura_core.store import migrations
+
+    path = tmp_path / "aura.db"
+    _database_before_task_keys(path)
+
+    def broken(db) -> None:  # type: ignore[no-untyped-def]
+        migrations.m009_task_keys(db)
+        raise RuntimeError("disk full")
+
+    every = migrations.MIGRATIONS
+    migrations.MIGRATIONS = [(n, broken if n.startswith("m009") else fn) for n, fn in every]
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            open_store(path)
+    finally:
+        migrations.MIGRATIONS = every
+    db = sqlite3.connect(path)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "task_keys" not in tables
+    kept = db.execute("SELECT COUNT(*) FROM task_messages WHERE task_id = 'old-a'").fetchone()
+    assert kept == (2,)
+    db.close()
+    store = open_store(path)  # the real upgrade still works afterwards
+    assert [m.content for m in store.tasks.messages("old-a")] == ["hello", ""]
     store.close()

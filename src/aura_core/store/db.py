@@ -153,7 +153,11 @@ def open_store(path: Path | None = None, *, synchronous: Synchronous = "NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         db = Database(conn)
-        _migrate_locked(db, target)
+        try:
+            _migrate_locked(db, target)
+        except BaseException:
+            conn.close()
+            raise
     except (sqlite3.DatabaseError, OSError) as exc:
         raise ConfigError(f"cannot open the database {target}: {exc}") from exc
     return Store(db, target)

@@ -29,7 +29,9 @@ def migrate(db: Database) -> list[str]:
     for name, fn in MIGRATIONS:
         if name in done:
             continue
-        with db.conn:
+        # One explicit transaction: Python's sqlite3 would run DDL outside one (each CREATE
+        # committed at once), so a migration failing half-way would be half applied.
+        with db.atomic():
             fn(db)
             db.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, time.time()]
