@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from aura_core.errors import NotFoundError
 from aura_core.events import Event
 from aura_core.messages import Message
 from aura_core.store import open_store
@@ -92,6 +93,24 @@ def test_each_task_keeps_its_own_transcript_and_events(tmp_path: Path) -> None:
     _task(store, "c3")  # a new task never inherits a deleted task's rows
     assert store.tasks.messages("c3") == [] and store.tasks.last_seq("c3") == -1
     store.close()
+
+
+def test_rows_of_a_deleted_task_never_block_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "aura.db"
+    mine, other = open_store(path), open_store(path)
+    for task_id in ("keep", "gone"):
+        _task(other, task_id)
+    mine.tasks.add_event(Event(type="text", task_id="gone", seq=0, data={"text": "late"}))
+    mine.tasks.add_event(Event(type="text", task_id="keep", seq=0, data={"text": "kept"}))
+    assert other.tasks.delete("gone")  # another process deletes it meanwhile
+    with pytest.raises(NotFoundError):
+        mine.tasks.add_message("gone", Message(role="user", content="x"))
+    # the failed write wrote nothing and lost nothing buffered; the flush drops only "gone"
+    assert [e.task_id for _, e in mine.tasks.flush_events()] == ["keep"]
+    assert [e.data["text"] for e in other.tasks.events("keep")] == ["kept"]
+    assert mine.tasks.add_message("keep", Message(role="user", content="on")) == 0
+    mine.close()
+    other.close()
 
 
 def _database_before_task_keys(path: Path) -> None:

@@ -171,6 +171,7 @@ class TaskStore:
             "SELECT id FROM tasks WHERE parent_id = ?", [task_id]).fetchall()]
         for child in children:
             self.delete(child)
+        self.flush_events()  # nothing buffered for the task may be written after it is gone
         num = self._num(task_id)
         with self.db.conn:
             if num is not None:
@@ -201,10 +202,15 @@ class TaskStore:
         """Append a message to the transcript and commit (with any buffered events); return its index.
 
         One transaction, plain SQL: the transcript write is on every step's path.
+
+        Raises:
+            NotFoundError: no such task (nothing is written).
         """
+        span = _transcript_range(self._existing_num(task_id))
         with self.db.conn:
             written = self._write_pending(rows=False)
-            idx = self._insert_message(task_id, message)
+            idx = self._insert_message(span, message)
+        self._committed(rows=False)
         self._notify(written)
         return idx
 
@@ -216,8 +222,8 @@ class TaskStore:
         """
         self._pending_messages.append((task_id, message))
 
-    def _insert_message(self, task_id: str, message: Message) -> int:
-        first, last = _transcript_range(self._existing_num(task_id))
+    def _insert_message(self, span: tuple[int, int], message: Message) -> int:
+        first, last = span
         calls = (json.dumps([c.to_dict() for c in message.tool_calls])
                  if message.tool_calls else None)
         cur = self.db.conn.execute(
@@ -302,32 +308,44 @@ class TaskStore:
             return []
         with self.db.conn:
             written = self._write_pending()
+        self._committed()
         self._notify(written)
         return written
 
     def _write_pending(self, *, rows: bool = True) -> list[tuple[int, Event]]:
-        """Write buffered messages and events (and, with ``rows``, buffered rows)."""
+        """Write buffered messages and events (and, with ``rows``, buffered rows).
+
+        The buffers are emptied only once the transaction commits (:meth:`_committed`), so a
+        failed commit is retried by the next write. Rows of a task deleted meanwhile (perhaps
+        by another process) are dropped: one of them must not block every other task's.
+        """
         for task_id, message in self._pending_messages:
-            self._insert_message(task_id, message)
-        self._pending_messages = []
+            if (num := self._num(task_id)) is not None:
+                self._insert_message(_transcript_range(num), message)
         if rows:
             for table, row in self._pending_rows:
                 columns = ", ".join(f'"{c}"' for c in row)
                 marks = ", ".join("?" for _ in row)
                 self.db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
                                      list(row.values()))
-            self._pending_rows = []
         written: list[tuple[int, Event]] = []
         for event in self._pending:
+            if (num := self._num(event.task_id)) is None:
+                continue
             cur = self.db.conn.execute(
                 "INSERT INTO task_events (task_num, seq, type, ts, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [self._existing_num(event.task_id), event.seq, event.type, event.ts,
-                 _payload(event)],
+                [num, event.seq, event.type, event.ts, _payload(event)],
             )
             written.append((int(cur.lastrowid or 0), event))
-        self._pending = []
         return written
+
+    def _committed(self, *, rows: bool = True) -> None:
+        """Empty the buffers :meth:`_write_pending` wrote, after their commit."""
+        self._pending_messages = []
+        self._pending = []
+        if rows:
+            self._pending_rows = []
 
     def _notify(self, written: list[tuple[int, Event]]) -> None:
         if written and self.on_flush is not None:
