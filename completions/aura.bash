@@ -64,7 +64,7 @@ _aura() {
     "config path") words="--help";;
     "config set") words="--help";;
     "config unset") words="--help";;
-    "doctor") words="--json --help";;
+    "doctor") words="--json --vacuum --help";;
     "mcp") words="add connect disconnect import list remove serve tools --help";;
     "mcp add") words="--url --header --env -e --sse --isolation --connect --json --help";;
     "mcp connect") words="--json --help";;

@@ -21,6 +21,7 @@ complete -c aura -n '__fish_seen_subcommand_from config' -a set -d 'Change a set
 complete -c aura -n '__fish_seen_subcommand_from config' -a unset -d 'Remove a setting from the config file (its default...'
 complete -c aura -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from list' -l json -d 'Print JSON.'
 complete -c aura -n '__fish_seen_subcommand_from doctor' -l json -d 'Print JSON.'
+complete -c aura -n '__fish_seen_subcommand_from doctor' -l vacuum -d 'Rewrite the database file (drop free pages, current page siz'
 complete -c aura -n '__fish_seen_subcommand_from mcp' -a add -d 'Add (or replace) an MCP server: `aura mcp add NAME --...'
 complete -c aura -n '__fish_seen_subcommand_from mcp' -a connect -d 'Enable a server, connect to it and refresh its cached tools.'
 complete -c aura -n '__fish_seen_subcommand_from mcp' -a disconnect -d 'Disable a server: agents stop getting its tools until...'

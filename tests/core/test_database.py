@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from aura_core.errors import NotFoundError
+from aura_core.errors import NotFoundError, UsageError
 from aura_core.events import Event
 from aura_core.messages import Message
 from aura_core.store import open_store
 from aura_core.store.db import CHECKPOINT_PAGES, PAGE_SIZE
 from aura_core.tasks import TaskRecord
+from support import database_before_task_keys
 
 
 def test_a_new_database_uses_small_pages_and_wal(tmp_path: Path) -> None:
@@ -113,42 +114,9 @@ def test_rows_of_a_deleted_task_never_block_the_others(tmp_path: Path) -> None:
     other.close()
 
 
-def _database_before_task_keys(path: Path) -> None:
-    """A database as Aura left it before migration m009 (text task ids in every row)."""
-    from sqlite_utils import Database
-
-    from aura_core.store import migrations
-
-    db = Database(sqlite3.connect(path))
-    every = migrations.MIGRATIONS
-    migrations.MIGRATIONS = [m for m in every if m[0] < "m009"]
-    try:
-        migrations.migrate(db)
-    finally:
-        migrations.MIGRATIONS = every
-    for task_id, created in (("old-a", 1.0), ("old-b", 2.0)):
-        db.execute("INSERT INTO tasks (id, title, status, mode, model, project_path, created_at) "
-                   "VALUES (?, 't', 'completed', 'agent', 'scripted:x', '/p', ?)",
-                   [task_id, created])
-    rows = [("old-a", 0, "user", "hello", None), ("old-b", 0, "user", "other"),
-            ("old-a", 1, "assistant", "", '[{"id": "c1", "name": "ls", "arguments": {}}]')]
-    for task_id, idx, role, content, *calls in rows:
-        db.execute("INSERT INTO task_messages (task_id, idx, role, content, tool_calls, "
-                   "is_error, created_at) VALUES (?, ?, ?, ?, ?, 0, 0)",
-                   [task_id, idx, role, content, calls[0] if calls else None])
-    full = Event(type="status", task_id="old-b", seq=4, data={"status": "executing"})
-    db.execute("INSERT INTO task_events (id, task_id, seq, type, ts, payload) "
-               "VALUES (7, ?, ?, ?, ?, ?)",  # stored with the full envelope, as at first
-               [full.task_id, full.seq, full.type, full.ts, full.to_json()])
-    db.execute("INSERT INTO task_events (id, task_id, seq, type, ts, payload) "
-               "VALUES (9, 'old-a', 0, 'text', 5.0, '{\"text\":\"hi\"}')")
-    db.conn.commit()
-    db.close()
-
-
 def test_older_databases_keep_every_message_and_event_position(tmp_path: Path) -> None:
     path = tmp_path / "aura.db"
-    _database_before_task_keys(path)
+    database_before_task_keys(path)
     store = open_store(path)
     a = store.tasks.messages("old-a")
     assert [(m.role, m.content) for m in a] == [("user", "hello"), ("assistant", "")]
@@ -169,7 +137,7 @@ def test_a_migration_that_fails_half_way_changes_nothing(tmp_path: Path) -> None
     from aura_core.store import migrations
 
     path = tmp_path / "aura.db"
-    _database_before_task_keys(path)
+    database_before_task_keys(path)
 
     def broken(db) -> None:  # type: ignore[no-untyped-def]
         migrations.m009_task_keys(db)
@@ -191,3 +159,37 @@ def test_a_migration_that_fails_half_way_changes_nothing(tmp_path: Path) -> None
     store = open_store(path)  # the real upgrade still works afterwards
     assert [m.content for m in store.tasks.messages("old-a")] == ["hello", ""]
     store.close()
+
+
+def test_vacuum_shrinks_an_upgraded_file_and_gives_it_small_pages(tmp_path: Path) -> None:
+    path = tmp_path / "aura.db"
+    database_before_task_keys(path, bulk=4000)
+    store = open_store(path)  # the upgrade copies the tables and leaves the old pages free
+    stats = store.stats()
+    assert stats["page_size"] == 4096 and stats["free_bytes"] > 1_000_000
+    assert store.needs_vacuum(stats)
+    result = store.vacuum()
+    assert result["page_size_before"] == 4096 and result["page_size_after"] == PAGE_SIZE
+    assert result["bytes_after"] < result["bytes_before"] / 2
+    after = store.stats()
+    assert after["free_bytes"] == 0 and not store.needs_vacuum(after)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [m.content for m in store.tasks.messages("old-a")] == ["hello", ""]
+    assert store.tasks.message_count("old-c") == 4000
+    assert store.integrity_ok()
+    store.close()
+
+
+def test_vacuum_refuses_while_another_process_has_the_file_open(tmp_path: Path) -> None:
+    path = tmp_path / "aura.db"
+    database_before_task_keys(path)
+    store, other = open_store(path), open_store(path)
+    other.tasks.messages("old-a")  # a reader, as `aura serve` or the TUI would be
+    with pytest.raises(UsageError, match="another Aura process"):
+        store.vacuum()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.tasks.add_message("old-a", Message(role="user", content="still works")) == 2
+    assert [m.content for m in other.tasks.messages("old-a")][-1] == "still works"
+    other.close()
+    store.close()
+

@@ -44,6 +44,7 @@ def collect() -> dict[str, object]:
 
     config = load_config()
     store = open_store()
+    stats = store.stats()
     sandbox = sandbox_status()
     sandbox_on = bool(config.get("tools.sandbox"))
     report: dict[str, object] = {
@@ -57,7 +58,8 @@ def collect() -> dict[str, object]:
             "user_dir": str(paths.user_dir()),
             "models": str(paths.models_dir()),
         },
-        "database": {**store.stats(), "integrity": "ok" if store.integrity_ok() else "FAILED"},
+        "database": {**stats, "integrity": "ok" if store.integrity_ok() else "FAILED",
+                     "vacuum_advised": store.needs_vacuum(stats)},
         "sandbox": {
             "enabled": sandbox_on,
             "available": sandbox.available,
@@ -76,8 +78,38 @@ def collect() -> dict[str, object]:
     return report
 
 
-def doctor(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def _vacuum(json_out: bool) -> None:
+    from aura_core.store import open_store
+
+    store = open_store()
+    try:
+        if json_out:
+            result = store.vacuum()
+        else:
+            from rich.console import Console
+
+            with Console(stderr=True).status("rewriting the database…"):
+                result = store.vacuum()
+    finally:
+        store.close()
+    if json_out:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"database rewritten: {result['bytes_before'] / 2**20:.1f} MiB → "
+               f"{result['bytes_after'] / 2**20:.1f} MiB, pages of "
+               f"{result['page_size_before']} → {result['page_size_after']} bytes")
+
+
+def doctor(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    vacuum: Annotated[bool, typer.Option(
+        "--vacuum", help="Rewrite the database file (drop free pages, current page size); "
+        "every other Aura process must be closed.")] = False,
+) -> None:
     """Check the installation: versions, paths, database, sandbox and local model."""
+    if vacuum:
+        _vacuum(json_out)
+        return
     report = collect()
     if json_out:
         typer.echo(json.dumps(report, indent=2))
@@ -95,6 +127,10 @@ def doctor(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     c.print(f"{ok if db['integrity'] == 'ok' else bad} database: {db['tasks']} tasks, "  # type: ignore[index]
             f"{db['task_messages']} messages, {db['task_events']} events, "  # type: ignore[index]
             f"{db['bytes'] / 1024:.0f} KiB, integrity {db['integrity']}")  # type: ignore[index]
+    if db["vacuum_advised"]:  # type: ignore[index]
+        c.print(f"{bad} database file: {db['free_bytes'] / 1024:.0f} KiB free, "  # type: ignore[index]
+                f"{db['page_size']}-byte pages: `aura doctor --vacuum` (with other Aura "  # type: ignore[index]
+                "processes closed) makes it smaller and its writes cheaper")
     sb = report["sandbox"]
     if sb["active"]:  # type: ignore[index]
         c.print(f"{ok} sandbox: active (bubblewrap), network {sb['network']}")  # type: ignore[index]

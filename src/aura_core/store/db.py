@@ -9,7 +9,7 @@ from typing import Literal
 from sqlite_utils import Database
 
 from aura_core import paths
-from aura_core.errors import ConfigError
+from aura_core.errors import ConfigError, UsageError
 from aura_core.store.mcp import McpStore
 from aura_core.store.memory import MemoryStore
 from aura_core.store.migrations import migrate
@@ -75,10 +75,52 @@ class Store:
         self.providers = ProviderStore(db, self.tasks.flush_events)
 
     def stats(self) -> dict[str, int]:
-        """Row counts of the main tables and the file size, for ``aura doctor``."""
+        """Row counts of the main tables, the database size, page size and free bytes (doctor)."""
         out = {name: self.db[name].count for name in ("tasks", "task_messages", "task_events", "usage")}
-        out["bytes"] = self.path.stat().st_size if self.path.exists() else 0
+        page = out["page_size"] = int(self.db.execute("PRAGMA page_size").fetchone()[0])
+        # the database's own size, pages still in the WAL included (the file may lag behind)
+        out["bytes"] = int(self.db.execute("PRAGMA page_count").fetchone()[0]) * page
+        out["free_bytes"] = int(self.db.execute("PRAGMA freelist_count").fetchone()[0]) * page
         return out
+
+    def needs_vacuum(self, stats: dict[str, int]) -> bool:
+        """Whether :meth:`vacuum` would help: old page size, or over a quarter of it free."""
+        return stats["page_size"] != PAGE_SIZE or stats["free_bytes"] * 4 > stats["bytes"] > 0
+
+    def vacuum(self) -> dict[str, int]:
+        """Rewrite the file: free pages dropped, :data:`PAGE_SIZE` pages (older files use 4 KiB).
+
+        Changing the page size needs the rollback journal for a moment, which SQLite allows only
+        while no other connection has the file open.
+
+        Returns:
+            ``bytes`` and ``page_size`` before and after (``*_before`` / ``*_after``).
+
+        Raises:
+            UsageError: another process (``aura serve``, the TUI, a running task) has it open.
+        """
+        before = self.stats()
+        self.tasks.flush_events()
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            try:
+                mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            except sqlite3.OperationalError:
+                mode = "wal"
+            if mode != "delete":
+                raise UsageError("another Aura process has the database open (aura serve, the "
+                                 "TUI or a running task); close it and try again")
+            try:
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                conn.execute("VACUUM")
+            finally:
+                conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.execute("PRAGMA busy_timeout=30000")
+        after = self.stats()
+        return {"bytes_before": before["bytes"], "bytes_after": after["bytes"],
+                "page_size_before": before["page_size"], "page_size_after": after["page_size"]}
 
     def recover_orphans(self) -> list[str]:
         """Mark tasks whose process died as ``interrupted`` and rebuild their lost usage rows.
