@@ -5,6 +5,8 @@ Both sides run the same engine against an instant scripted model that calls a tr
 "off" uses an in-memory SQLite database, so nothing reaches the disk. Rounds alternate (each
 starting with garbage collected and the previous files synced and deleted) and the medians are
 compared; the spread of the per-round ratios is printed too. Target: ratio on/off <= 1.10.
+BENCH_TURNS, BENCH_ROUNDS and BENCH_RESULT_CHARS (extra characters in each tool result)
+change the shape of the run.
 
 Two loops are measured: one whose tool is read-only (the usual agent step: read a file,
 search; the reply is committed with the tool result, one commit a turn) and one whose tool
@@ -31,6 +33,8 @@ from aura_core.tools.registry import ToolRegistry, tool
 
 TURNS = int(os.environ.get("BENCH_TURNS", "1000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+#: Characters each tool result carries besides "ok N" (real results are often kilobytes).
+PADDING = "." * int(os.environ.get("BENCH_RESULT_CHARS", "0"))
 
 
 @tool(read_only=True)
@@ -40,7 +44,7 @@ def look(i: int) -> str:
     Args:
         i: Turn number.
     """
-    return f"ok {i}"
+    return f"ok {i}{PADDING}"
 
 
 @tool
@@ -50,7 +54,7 @@ def touch(i: int) -> str:
     Args:
         i: Turn number.
     """
-    return f"ok {i}"
+    return f"ok {i}{PADDING}"
 
 
 async def one_run(db: Path, project: Path, tool_name: str = "look") -> float:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-__all__ = ["EVENT_TYPES", "Event", "EventType"]
+__all__ = ["EVENT_TYPES", "RESULT_PREVIEW_CHARS", "Event", "EventType", "result_preview"]
 
 EventType = Literal[
     "text",
@@ -25,6 +25,15 @@ EventType = Literal[
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 _ENVELOPE = ("type", "task_id", "seq", "ts", "parent_id", "agent")
+#: A ``tool_result`` event shows this much of the result; the transcript keeps all of it.
+RESULT_PREVIEW_CHARS = 4000
+
+
+def result_preview(content: str) -> str:
+    """A tool result as a ``tool_result`` event shows it."""
+    if len(content) <= RESULT_PREVIEW_CHARS:
+        return content
+    return content[:RESULT_PREVIEW_CHARS] + f"\n[... {len(content)} characters]"
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aura_core.errors import NotFoundError, UsageError
-from aura_core.events import Event
+from aura_core.events import Event, result_preview
 from aura_core.messages import Message
 from aura_core.store import open_store
 from aura_core.store.db import CHECKPOINT_PAGES, PAGE_SIZE
@@ -68,6 +68,36 @@ def test_events_round_trip_with_their_envelope(tmp_path: Path) -> None:
     # the stored JSON does not repeat the columns, so rows stay small
     payload = store.db.execute("SELECT payload FROM task_events WHERE seq = 1").fetchone()[0]
     assert '"task_id"' not in payload and '"parent_id":"p9"' in payload
+    store.close()
+
+
+def test_a_tool_result_event_does_not_store_the_result_twice(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "aura.db")
+    _task(store, "t1")
+    long = "line of output\n" * 1000  # 15,000 characters: the event shows the first 4,000
+    sent: list[Event] = []
+    published: list[Event] = []
+    store.tasks.on_flush = lambda written: published.extend(e for _, e in written)
+    for call_id, content in (("c1", "short result"), ("c2", long)):
+        store.tasks.add_message("t1", Message(role="tool", content=content, tool_call_id=call_id))
+        event = Event(type="tool_result", task_id="t1", seq=len(sent), data={
+            "id": call_id, "name": "read_file", "content": result_preview(content),
+            "is_error": False, "duration_ms": 1.0})
+        store.tasks.add_event(event)
+        sent.append(event)
+    store.tasks.flush_events()
+    assert published == sent  # subscribers get the events as sent
+    assert sent[1].data["content"].endswith("[... 15000 characters]")
+    stored = [r[0] for r in store.db.execute("SELECT payload FROM task_events ORDER BY seq")]
+    assert all("line of output" not in p and "short result" not in p for p in stored)
+    assert store.tasks.events("t1") == sent
+    assert [e for _, e in store.tasks.global_events()] == sent
+    # a preview that is not the transcript's (another writer, another cap) is kept as sent
+    odd = Event(type="tool_result", task_id="t1", seq=2, data={"id": "c3", "content": "x"})
+    store.tasks.add_message("t1", Message(role="tool", content="y", tool_call_id="c3"))
+    store.tasks.add_event(odd)
+    store.tasks.flush_events()
+    assert store.tasks.events("t1", after_seq=1) == [odd]
     store.close()
 
 

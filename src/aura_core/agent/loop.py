@@ -10,6 +10,7 @@ from aura_core.agent.spec import Emit, RunOutcome, RunSpec
 from aura_core.agent.steps import call_model, replayable, run_tools
 from aura_core.agent.transcript import INTERRUPTED_TOOL_NOTICE, Transcript, repair_transcript
 from aura_core.errors import AuraError, BudgetExceeded, ProviderError
+from aura_core.events import result_preview
 from aura_core.messages import Message, ToolCall
 from aura_core.store.tasks import TaskStore
 from aura_core.store.usage import UsageStore
@@ -82,7 +83,8 @@ async def run_agent(spec: RunSpec, store: TaskStore, usage: UsageStore, emit: Em
     for fix in repair_transcript(transcript.messages):
         transcript.add(fix)
         await emit("tool_result", {"id": fix.tool_call_id, "name": fix.name,
-                                   "content": fix.content, "is_error": True, "duration_ms": 0})
+                                   "content": result_preview(fix.content), "is_error": True,
+                                   "duration_ms": 0})
     tools_on = spec.mode != "chat" and len(spec.tools) > 0
     try:
         if spec.mode == "plan" and not any(m.role == "assistant" for m in transcript.messages):

@@ -8,6 +8,7 @@ import time
 from aura_core.agent import compaction
 from aura_core.agent.spec import Emit, RunSpec
 from aura_core.agent.transcript import Transcript
+from aura_core.events import result_preview
 from aura_core.messages import Message, ToolCall
 from aura_core.providers.base import (
     ModelRequest,
@@ -21,8 +22,6 @@ from aura_core.store.usage import UsageRecord, UsageStore
 from aura_core.tools.registry import ToolResult
 
 __all__ = ["call_model", "replayable", "run_tools"]
-
-_EVENT_RESULT_CAP = 4000
 
 
 async def call_model(
@@ -122,11 +121,8 @@ async def run_tools(
             transcript.add(Message(
                 role="tool", content=result.content, tool_call_id=call.id, name=call.name,
                 is_error=result.is_error))
-            shown = result.content
-            if len(shown) > _EVENT_RESULT_CAP:
-                shown = shown[:_EVENT_RESULT_CAP] + f"\n[... {len(result.content)} characters]"
             await emit("tool_result", {
-                "id": call.id, "name": call.name, "content": shown,
+                "id": call.id, "name": call.name, "content": result_preview(result.content),
                 "is_error": result.is_error, "duration_ms": round(duration, 1),
             })
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from aura_core.errors import NotFoundError
-from aura_core.events import Event
+from aura_core.events import Event, result_preview
 from aura_core.messages import Message, ToolCall
 from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
 
@@ -28,10 +28,17 @@ def _transcript_range(num: int) -> tuple[int, int]:
     return first, first | _INDEX_MASK
 
 
-def _payload(event: Event) -> str:
+#: Stored in place of a ``tool_result`` event's ``content``: the index of the transcript
+#: message holding the full result, which the preview is rebuilt from when read.
+_RESULT_REF = "@content"
+
+
+def _payload(event: Event, result: tuple[int, str] | None = None) -> str:
     """An event's stored JSON: its data, without the envelope its own columns hold.
 
-    Rows stay small, so a step's commits touch fewer pages.
+    Rows stay small, so a step's commits touch fewer pages. ``result`` is the ``(index,
+    content)`` of the tool message a ``tool_result`` event shows: when the event's preview is
+    exactly that message's, it is not stored twice.
     """
     body: dict[str, object] = {}
     if event.parent_id is not None:
@@ -39,12 +46,22 @@ def _payload(event: Event) -> str:
     if event.agent is not None:
         body["agent"] = event.agent
     body.update(event.data)
+    if result is not None and body.get("content") == result_preview(result[1]):
+        del body["content"]
+        body[_RESULT_REF] = result[0]
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def _event(task_id: str, seq: int, type_: str, ts: float, payload: str) -> Event:
-    """Rebuild a stored event (rows written before the envelope moved out of the JSON too)."""
+def _event(task_id: str, seq: int, type_: str, ts: float, payload: str,
+           message: Callable[[int], str]) -> Event:
+    """Rebuild a stored event (rows written before the envelope moved out of the JSON too).
+
+    ``message`` gives the content of the task's transcript message at an index.
+    """
     raw = json.loads(payload)
+    ref = raw.pop(_RESULT_REF, None)
+    if ref is not None:
+        raw["content"] = result_preview(message(int(ref)))
     raw.update(type=type_, task_id=task_id, seq=seq, ts=ts)
     return Event.from_dict(raw)
 
@@ -73,6 +90,9 @@ class TaskStore:
         self.on_flush: Callable[[list[tuple[int, Event]]], None] | None = None
         #: Task id -> its integer key (``task_keys``); both never change once assigned.
         self._nums: dict[str, int] = {}
+        #: (task id, tool call id) -> (index, content) of tool messages written whose
+        #: ``tool_result`` event is not written yet (see :func:`_payload`).
+        self._results: dict[tuple[str, str], tuple[int, str]] = {}
 
     def _num(self, task_id: str) -> int | None:
         """The task's integer key, or None when the task does not exist."""
@@ -209,7 +229,7 @@ class TaskStore:
         span = _transcript_range(self._existing_num(task_id))
         with self.db.conn:
             written = self._write_pending(rows=False)
-            idx = self._insert_message(span, message)
+            idx = self._insert_message(task_id, span, message)
         self._committed(rows=False)
         self._notify(written)
         return idx
@@ -222,7 +242,7 @@ class TaskStore:
         """
         self._pending_messages.append((task_id, message))
 
-    def _insert_message(self, span: tuple[int, int], message: Message) -> int:
+    def _insert_message(self, task_id: str, span: tuple[int, int], message: Message) -> int:
         first, last = span
         calls = (json.dumps([c.to_dict() for c in message.tool_calls])
                  if message.tool_calls else None)
@@ -234,7 +254,10 @@ class TaskStore:
             [first, last, first, message.role, message.content, calls, message.tool_call_id,
              message.name, message.thinking or None, int(message.is_error), time.time()],
         )
-        return int(cur.fetchone()[0]) & _INDEX_MASK
+        idx = int(cur.fetchone()[0]) & _INDEX_MASK
+        if message.role == "tool" and message.tool_call_id:
+            self._results[(task_id, message.tool_call_id)] = (idx, message.content)
+        return idx
 
     def messages(self, task_id: str) -> list[Message]:
         """The task's transcript in order."""
@@ -321,7 +344,7 @@ class TaskStore:
         """
         for task_id, message in self._pending_messages:
             if (num := self._num(task_id)) is not None:
-                self._insert_message(_transcript_range(num), message)
+                self._insert_message(task_id, _transcript_range(num), message)
         if rows:
             for table, row in self._pending_rows:
                 columns = ", ".join(f'"{c}"' for c in row)
@@ -332,12 +355,17 @@ class TaskStore:
         for event in self._pending:
             if (num := self._num(event.task_id)) is None:
                 continue
+            result = (self._results.pop((event.task_id, str(event.data.get("id"))), None)
+                      if event.type == "tool_result" else None)
             cur = self.db.conn.execute(
                 "INSERT INTO task_events (task_num, seq, type, ts, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [num, event.seq, event.type, event.ts, _payload(event)],
+                [num, event.seq, event.type, event.ts, _payload(event, result)],
             )
             written.append((int(cur.lastrowid or 0), event))
+            if event.type == "done":  # results no event will show any more
+                for key in [k for k in self._results if k[0] == event.task_id]:
+                    del self._results[key]
         return written
 
     def _committed(self, *, rows: bool = True) -> None:
@@ -354,19 +382,31 @@ class TaskStore:
     def events(self, task_id: str, after_seq: int = -1) -> list[Event]:
         """A task's events with ``seq`` greater than ``after_seq``, in order."""
         self.flush_events()
+        num = self._num(task_id)
         rows = self.db.execute(
             f"SELECT {_EVENT_COLUMNS} FROM task_events WHERE task_num = ? AND seq > ? "
             "ORDER BY seq",
-            [self._num(task_id), after_seq],
+            [num, after_seq],
         ).fetchall()
-        return [_event(task_id, *r) for r in rows]
+        message = self._message_content(num or 0)
+        return [_event(task_id, *r, message) for r in rows]
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """Events of every task after global position ``after_id``."""
         self.flush_events()
         rows = self.db.execute(
-            f"SELECT e.id, k.task_id, {_EVENT_COLUMNS} FROM task_events e "
+            f"SELECT e.id, k.num, k.task_id, {_EVENT_COLUMNS} FROM task_events e "
             "JOIN task_keys k ON k.num = e.task_num WHERE e.id > ? ORDER BY e.id LIMIT ?",
             [after_id, limit],
         ).fetchall()
-        return [(int(i), _event(*rest)) for i, *rest in rows]
+        return [(int(i), _event(*rest, self._message_content(num))) for i, num, *rest in rows]
+
+    def _message_content(self, num: int) -> Callable[[int], str]:
+        """Reads the content of the message at an index of the task with key ``num``."""
+
+        def content(idx: int) -> str:
+            row = self.db.execute("SELECT content FROM task_messages WHERE id = ?",
+                                  [(num << _INDEX_BITS) | idx]).fetchone()
+            return str(row[0] or "") if row else ""
+
+        return content
