@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -10,61 +9,22 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from aura_core.errors import NotFoundError
-from aura_core.events import Event, result_preview
-from aura_core.messages import Message, ToolCall
+from aura_core.events import Event
+from aura_core.messages import Message
+from aura_core.store.task_rows import (
+    EVENT_COLUMNS,
+    INDEX_BITS,
+    INDEX_MASK,
+    MESSAGE_COLUMNS,
+    decode_event,
+    decode_message,
+    encode_event,
+    encode_message,
+    transcript_range,
+)
 from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
 
 __all__ = ["TaskRecord", "TaskStatus", "TaskStore", "TASK_STATUSES"]
-
-_EVENT_COLUMNS = "seq, type, ts, payload"
-#: A message's rowid is ``task key << 32 | index``: a task's transcript is one rowid range.
-_INDEX_BITS = 32
-_INDEX_MASK = (1 << _INDEX_BITS) - 1
-
-
-def _transcript_range(num: int) -> tuple[int, int]:
-    """The first and last rowid a task's messages may have."""
-    first = num << _INDEX_BITS
-    return first, first | _INDEX_MASK
-
-
-#: Stored in place of a ``tool_result`` event's ``content``: the index of the transcript
-#: message holding the full result, which the preview is rebuilt from when read.
-_RESULT_REF = "@content"
-
-
-def _payload(event: Event, result: tuple[int, str] | None = None) -> str:
-    """An event's stored JSON: its data, without the envelope its own columns hold.
-
-    Rows stay small, so a step's commits touch fewer pages. ``result`` is the ``(index,
-    content)`` of the tool message a ``tool_result`` event shows: when the event's preview is
-    exactly that message's, it is not stored twice.
-    """
-    body: dict[str, object] = {}
-    if event.parent_id is not None:
-        body["parent_id"] = event.parent_id
-    if event.agent is not None:
-        body["agent"] = event.agent
-    body.update(event.data)
-    if result is not None and body.get("content") == result_preview(result[1]):
-        del body["content"]
-        body[_RESULT_REF] = result[0]
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-
-def _event(task_id: str, seq: int, type_: str, ts: float, payload: str,
-           message: Callable[[int], str]) -> Event:
-    """Rebuild a stored event (rows written before the envelope moved out of the JSON too).
-
-    ``message`` gives the content of the task's transcript message at an index.
-    """
-    raw = json.loads(payload)
-    ref = raw.pop(_RESULT_REF, None)
-    if ref is not None:
-        raw["content"] = result_preview(message(int(ref)))
-    raw.update(type=type_, task_id=task_id, seq=seq, ts=ts)
-    return Event.from_dict(raw)
-
 
 def _pid_alive(pid: int | None) -> bool:
     if not pid:
@@ -91,7 +51,7 @@ class TaskStore:
         #: Task id -> its integer key (``task_keys``); both never change once assigned.
         self._nums: dict[str, int] = {}
         #: (task id, tool call id) -> (index, content) of tool messages written whose
-        #: ``tool_result`` event is not written yet (see :func:`_payload`).
+        #: ``tool_result`` event is not written yet (see :func:`~aura_core.store.task_rows.encode_event`).
         self._results: dict[tuple[str, str], tuple[int, str]] = {}
 
     def _num(self, task_id: str) -> int | None:
@@ -196,7 +156,7 @@ class TaskStore:
         with self.db.conn:
             if num is not None:
                 self.db.execute("DELETE FROM task_messages WHERE id BETWEEN ? AND ?",
-                                _transcript_range(num))
+                                transcript_range(num))
                 self.db.execute("DELETE FROM task_events WHERE task_num = ?", [num])
                 self.db.execute("DELETE FROM task_keys WHERE num = ?", [num])
             self.db.execute("DELETE FROM tasks WHERE id = ?", [task_id])
@@ -226,7 +186,7 @@ class TaskStore:
         Raises:
             NotFoundError: no such task (nothing is written).
         """
-        span = _transcript_range(self._existing_num(task_id))
+        span = transcript_range(self._existing_num(task_id))
         with self.db.conn:
             written = self._write_pending(rows=False)
             idx = self._insert_message(task_id, span, message)
@@ -244,17 +204,13 @@ class TaskStore:
 
     def _insert_message(self, task_id: str, span: tuple[int, int], message: Message) -> int:
         first, last = span
-        calls = (json.dumps([c.to_dict() for c in message.tool_calls])
-                 if message.tool_calls else None)
         cur = self.db.conn.execute(
-            "INSERT INTO task_messages (id, role, content, tool_calls, tool_call_id, name, "
-            "thinking, is_error, created_at) VALUES (COALESCE((SELECT id FROM task_messages "
-            "WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1) + 1, ?), "
-            "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [first, last, first, message.role, message.content, calls, message.tool_call_id,
-             message.name, message.thinking or None, int(message.is_error), time.time()],
+            f"INSERT INTO task_messages (id, {MESSAGE_COLUMNS}, created_at) VALUES ("
+            "COALESCE((SELECT id FROM task_messages WHERE id BETWEEN ? AND ? "
+            "ORDER BY id DESC LIMIT 1) + 1, ?), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [first, last, first, *encode_message(message)],
         )
-        idx = int(cur.fetchone()[0]) & _INDEX_MASK
+        idx = int(cur.fetchone()[0]) & INDEX_MASK
         if message.role == "tool" and message.tool_call_id:
             self._results[(task_id, message.tool_call_id)] = (idx, message.content)
         return idx
@@ -266,24 +222,10 @@ class TaskStore:
         if num is None:
             return []
         rows = self.db.execute(
-            "SELECT role, content, tool_calls, tool_call_id, name, thinking, is_error "
-            "FROM task_messages WHERE id BETWEEN ? AND ? ORDER BY id",
-            _transcript_range(num),
+            f"SELECT {MESSAGE_COLUMNS} FROM task_messages WHERE id BETWEEN ? AND ? ORDER BY id",
+            transcript_range(num),
         ).fetchall()
-        out: list[Message] = []
-        for role, content, calls, call_id, name, thinking, is_error in rows:
-            out.append(
-                Message(
-                    role=role,
-                    content=content or "",
-                    tool_calls=[ToolCall.from_dict(c) for c in json.loads(calls)] if calls else [],
-                    tool_call_id=call_id,
-                    name=name,
-                    thinking=thinking or "",
-                    is_error=bool(is_error),
-                )
-            )
-        return out
+        return [decode_message(*row) for row in rows]
 
     def message_count(self, task_id: str) -> int:
         """Number of messages in the transcript."""
@@ -293,7 +235,7 @@ class TaskStore:
             return 0
         return int(self.db.execute(
             "SELECT COUNT(*) FROM task_messages WHERE id BETWEEN ? AND ?",
-            _transcript_range(num)).fetchone()[0])
+            transcript_range(num)).fetchone()[0])
 
     # -- events --------------------------------------------------------------------------
     def last_seq(self, task_id: str) -> int:
@@ -344,7 +286,7 @@ class TaskStore:
         """
         for task_id, message in self._pending_messages:
             if (num := self._num(task_id)) is not None:
-                self._insert_message(task_id, _transcript_range(num), message)
+                self._insert_message(task_id, transcript_range(num), message)
         if rows:
             for table, row in self._pending_rows:
                 columns = ", ".join(f'"{c}"' for c in row)
@@ -360,7 +302,7 @@ class TaskStore:
             cur = self.db.conn.execute(
                 "INSERT INTO task_events (task_num, seq, type, ts, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [num, event.seq, event.type, event.ts, _payload(event, result)],
+                [num, event.seq, event.type, event.ts, encode_event(event, result)],
             )
             written.append((int(cur.lastrowid or 0), event))
             if event.type == "done":  # results no event will show any more
@@ -384,29 +326,29 @@ class TaskStore:
         self.flush_events()
         num = self._num(task_id)
         rows = self.db.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM task_events WHERE task_num = ? AND seq > ? "
+            f"SELECT {EVENT_COLUMNS} FROM task_events WHERE task_num = ? AND seq > ? "
             "ORDER BY seq",
             [num, after_seq],
         ).fetchall()
         message = self._message_content(num or 0)
-        return [_event(task_id, *r, message) for r in rows]
+        return [decode_event(task_id, *r, message) for r in rows]
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         """Events of every task after global position ``after_id``."""
         self.flush_events()
         rows = self.db.execute(
-            f"SELECT e.id, k.num, k.task_id, {_EVENT_COLUMNS} FROM task_events e "
+            f"SELECT e.id, k.num, k.task_id, {EVENT_COLUMNS} FROM task_events e "
             "JOIN task_keys k ON k.num = e.task_num WHERE e.id > ? ORDER BY e.id LIMIT ?",
             [after_id, limit],
         ).fetchall()
-        return [(int(i), _event(*rest, self._message_content(num))) for i, num, *rest in rows]
+        return [(int(i), decode_event(*rest, self._message_content(num))) for i, num, *rest in rows]
 
     def _message_content(self, num: int) -> Callable[[int], str]:
         """Reads the content of the message at an index of the task with key ``num``."""
 
         def content(idx: int) -> str:
             row = self.db.execute("SELECT content FROM task_messages WHERE id = ?",
-                                  [(num << _INDEX_BITS) | idx]).fetchone()
+                                  [(num << INDEX_BITS) | idx]).fetchone()
             return str(row[0] or "") if row else ""
 
         return content
