@@ -223,3 +223,12 @@ def test_vacuum_refuses_while_another_process_has_the_file_open(tmp_path: Path) 
     other.close()
     store.close()
 
+
+
+def test_a_task_and_its_key_are_created_in_one_transaction(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "aura.db")
+    commits: list[str] = []
+    store.db.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    _task(store, "t1")
+    assert commits == ["COMMIT"]
+    store.close()

@@ -77,7 +77,7 @@ class TaskStore:
         now = time.time()
         record.created_at = record.created_at or now
         record.updated_at = now
-        with self.db.conn:
+        with self.db.atomic():  # one transaction: a task never exists without its key
             self.db["tasks"].insert(record.to_dict())
             cur = self.db.conn.execute("INSERT INTO task_keys (task_id) VALUES (?)", [record.id])
         self._nums[record.id] = int(cur.lastrowid or 0)
