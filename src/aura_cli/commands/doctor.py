@@ -79,17 +79,14 @@ def collect() -> dict[str, object]:
 
 
 def _vacuum(json_out: bool) -> None:
+    from rich.console import Console
+
     from aura_core.store import open_store
 
     store = open_store()
     try:
-        if json_out:
+        with Console(stderr=True).status("rewriting the database…"):  # silent off a terminal
             result = store.vacuum()
-        else:
-            from rich.console import Console
-
-            with Console(stderr=True).status("rewriting the database…"):
-                result = store.vacuum()
     finally:
         store.close()
     if json_out:

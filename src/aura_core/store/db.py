@@ -21,9 +21,9 @@ from aura_core.store.usage import UsageStore
 __all__ = ["Store", "open_store"]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
-#: Page size of new databases. Every commit rewrites whole pages into the WAL, and a step's
-#: commits touch about ten pages (table and index leaves), so 1 KiB pages write a quarter of
-#: the bytes 4 KiB pages do (see docs/benchmarks.md, "Persistence").
+#: Page size of new databases. Every commit rewrites whole pages into the WAL, and a turn
+#: touches about six (table and index leaves, page 1 when the file grows), so 1 KiB pages
+#: write a quarter of the bytes 4 KiB pages do (see docs/benchmarks.md, "Persistence").
 PAGE_SIZE = 1024
 #: WAL pages between automatic checkpoints (16 MiB of WAL). Each checkpoint copies the pages
 #: into the database and syncs both files (~5 ms); a step rewrites the same few pages, so a
@@ -77,11 +77,14 @@ class Store:
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables, the database size, page size and free bytes (doctor)."""
         out = {name: self.db[name].count for name in ("tasks", "task_messages", "task_events", "usage")}
-        page = out["page_size"] = int(self.db.execute("PRAGMA page_size").fetchone()[0])
-        # the database's own size, pages still in the WAL included (the file may lag behind)
-        out["bytes"] = int(self.db.execute("PRAGMA page_count").fetchone()[0]) * page
-        out["free_bytes"] = int(self.db.execute("PRAGMA freelist_count").fetchone()[0]) * page
-        return out
+        return {**out, **self._size()}
+
+    def _size(self) -> dict[str, int]:
+        """Page size, the database's size and its free bytes (pages still in the WAL count)."""
+        page = int(self.db.execute("PRAGMA page_size").fetchone()[0])
+        return {"page_size": page,
+                "bytes": int(self.db.execute("PRAGMA page_count").fetchone()[0]) * page,
+                "free_bytes": int(self.db.execute("PRAGMA freelist_count").fetchone()[0]) * page}
 
     def needs_vacuum(self, stats: dict[str, int]) -> bool:
         """Whether :meth:`vacuum` would help: old page size, or over a quarter of it free."""
@@ -99,7 +102,7 @@ class Store:
         Raises:
             UsageError: another process (``aura serve``, the TUI, a running task) has it open.
         """
-        before = self.stats()
+        before = self._size()
         self.tasks.flush_events()
         conn = self.db.conn
         conn.execute("PRAGMA busy_timeout=0")
@@ -118,7 +121,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode=WAL")
         finally:
             conn.execute("PRAGMA busy_timeout=30000")
-        after = self.stats()
+        after = self._size()
         return {"bytes_before": before["bytes"], "bytes_after": after["bytes"],
                 "page_size_before": before["page_size"], "page_size_after": after["page_size"]}
 

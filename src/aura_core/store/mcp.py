@@ -10,6 +10,8 @@ from typing import Literal, Protocol
 
 from sqlite_utils import Database
 
+from aura_core.store.task_rows import INDEX_BITS, INDEX_MASK
+
 __all__ = [
     "MASK",
     "Cipher",
@@ -299,8 +301,8 @@ class McpStore:
         """Transcript messages containing ``query`` (case-insensitive for ASCII), newest first."""
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.db.execute(
-            "SELECT k.task_id, m.id & 4294967295, m.role, m.content, m.created_at "
-            "FROM task_messages m JOIN task_keys k ON k.num = m.id >> 32 "
+            f"SELECT k.task_id, m.id & {INDEX_MASK}, m.role, m.content, m.created_at "
+            f"FROM task_messages m JOIN task_keys k ON k.num = m.id >> {INDEX_BITS} "
             "WHERE m.content LIKE ? ESCAPE '\\' "
             "ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
             [f"%{escaped}%", limit],

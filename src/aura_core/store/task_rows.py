@@ -16,7 +16,7 @@ from aura_core.messages import Message, ToolCall
 
 __all__ = [
     "EVENT_COLUMNS", "INDEX_BITS", "INDEX_MASK", "MESSAGE_COLUMNS", "decode_event",
-    "decode_message", "encode_event", "encode_message", "transcript_range",
+    "decode_message", "encode_event", "encode_message", "message_rowid", "transcript_range",
 ]
 
 EVENT_COLUMNS = "seq, type, ts, payload"
@@ -28,10 +28,14 @@ INDEX_MASK = (1 << INDEX_BITS) - 1
 _RESULT_REF = "@content"
 
 
+def message_rowid(num: int, idx: int) -> int:
+    """The rowid of message ``idx`` of the task with key ``num``."""
+    return (num << INDEX_BITS) | idx
+
+
 def transcript_range(num: int) -> tuple[int, int]:
     """The first and last rowid the messages of the task with key ``num`` may have."""
-    first = num << INDEX_BITS
-    return first, first | INDEX_MASK
+    return message_rowid(num, 0), message_rowid(num, INDEX_MASK)
 
 
 def encode_message(message: Message) -> list[object]:

@@ -13,13 +13,13 @@ from aura_core.events import Event
 from aura_core.messages import Message
 from aura_core.store.task_rows import (
     EVENT_COLUMNS,
-    INDEX_BITS,
     INDEX_MASK,
     MESSAGE_COLUMNS,
     decode_event,
     decode_message,
     encode_event,
     encode_message,
+    message_rowid,
     transcript_range,
 )
 from aura_core.tasks import TASK_STATUSES, TaskRecord, TaskStatus
@@ -251,7 +251,7 @@ class TaskStore:
         """Buffer an event; it is committed with the next message or :meth:`flush_events`.
 
         Events ride along with the transcript's own commits, so a step costs one disk write
-        instead of one per event, and the stored events always match committed messages.
+        instead of one per event, and the stored events never run ahead of the transcript.
         """
         self._pending.append(event)
 
@@ -325,12 +325,14 @@ class TaskStore:
         """A task's events with ``seq`` greater than ``after_seq``, in order."""
         self.flush_events()
         num = self._num(task_id)
+        if num is None:
+            return []
         rows = self.db.execute(
             f"SELECT {EVENT_COLUMNS} FROM task_events WHERE task_num = ? AND seq > ? "
             "ORDER BY seq",
             [num, after_seq],
         ).fetchall()
-        message = self._message_content(num or 0)
+        message = self._message_content(num)
         return [decode_event(task_id, *r, message) for r in rows]
 
     def global_events(self, after_id: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
@@ -348,7 +350,7 @@ class TaskStore:
 
         def content(idx: int) -> str:
             row = self.db.execute("SELECT content FROM task_messages WHERE id = ?",
-                                  [(num << INDEX_BITS) | idx]).fetchone()
+                                  [message_rowid(num, idx)]).fetchone()
             return str(row[0] or "") if row else ""
 
         return content
